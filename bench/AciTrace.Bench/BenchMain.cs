@@ -1,0 +1,11 @@
+namespace AciTrace.Bench;
+
+/// <summary>Benchmarks print ratios against a baseline measured in the same process.</summary>
+public static class BenchMain
+{
+    public static int Run(string[] args)
+    {
+        Console.WriteLine("usage: dotnet run -c Release --project bench/AciTrace.Bench -- <parse>");
+        return args.Length == 0 ? 2 : 0;
+    }
+}

@@ -1,0 +1,1 @@
+return AciTrace.Bench.BenchMain.Run(args);

@@ -1,0 +1,1 @@
+return await AciTrace.Lab.LabCli.RunAsync(args);

@@ -1,0 +1,11 @@
+namespace AciTrace.Tests.Unit;
+
+public class SmokeTests
+{
+    [Fact]
+    public void HopCollectionStringIsTablePath()
+    {
+        var hops = new AciHopCollection(new[] { new AciTableHop { Table = 0 }, new AciTableHop { Table = 2 } });
+        Assert.Equal("0 2", hops.ToString());
+    }
+}
