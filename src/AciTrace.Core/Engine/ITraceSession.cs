@@ -1,0 +1,14 @@
+namespace AciTrace.Engine;
+
+/// <summary>
+/// Lives for one cmdlet invocation: caches node facts (port maps, id files, policy dump, endpoint files) and
+/// API reads across every trace it runs, so many pipeline inputs cost one fact-gathering exec per node.
+/// </summary>
+public interface ITraceSession : IAsyncDisposable
+{
+    /// <summary>
+    /// Runs one trace, yielding events as they happen. Failures tied to this request are thrown as
+    /// <see cref="AciTraceException"/>; cancellation kills every child process.
+    /// </summary>
+    IAsyncEnumerable<TraceEvent> RunAsync(TraceRequest request, CancellationToken cancellationToken);
+}

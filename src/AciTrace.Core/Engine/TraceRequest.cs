@@ -1,0 +1,51 @@
+namespace AciTrace.Engine;
+
+/// <summary>What kind of destination a trace goes to.</summary>
+public enum TraceKind
+{
+    Pod = 0,
+    Service,
+    External,
+}
+
+/// <summary>Protocol of the simulated packet.</summary>
+public enum TraceProtocol
+{
+    Tcp = 0,
+    Udp,
+    Icmp,
+    Ip,
+    Arp,
+}
+
+/// <summary>One trace the user asked for, with names as typed (validated before any cluster call).</summary>
+public sealed record TraceRequest
+{
+    public TraceKind Kind { get; init; }
+    public string SourceNamespace { get; init; } = "";
+    public string SourceName { get; init; } = "";
+    /// <summary>Pod or Service namespace (Pod and Service kinds).</summary>
+    public string? DestinationNamespace { get; init; }
+    /// <summary>Pod or Service name (Pod and Service kinds).</summary>
+    public string? DestinationName { get; init; }
+    /// <summary>Destination IP address (External kind).</summary>
+    public string? DestinationAddress { get; init; }
+    public TraceProtocol Protocol { get; init; } = TraceProtocol.Tcp;
+    public int? SourcePort { get; init; }
+    public int? DestinationPort { get; init; }
+    /// <summary>Also trace the return direction.</summary>
+    public bool IncludeReply { get; init; }
+    /// <summary>Prefer IPv6 addresses of dual-stack pods.</summary>
+    public bool PreferIPv6 { get; init; }
+}
+
+/// <summary>How to reach the cluster (all optional; kubectl's own defaults apply).</summary>
+public sealed record ClusterOptions
+{
+    /// <summary>Explicit kubectl or oc path; else $ACITRACE_KUBECTL, else kubectl/oc on PATH.</summary>
+    public string? KubectlPath { get; init; }
+    public string? Kubeconfig { get; init; }
+    public string? Context { get; init; }
+    /// <summary>Timeout of each kubectl call.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+}
