@@ -100,6 +100,11 @@ public sealed class OvsInstanceTests(OvsInstanceFixture fixture, ITestOutputHelp
         var show = await Ovs.AppCtlAsync("dpif/show");
         Assert.Contains("pa-x 100/none: (patch: peer=pi-x)", show);
         Assert.Contains("vxlan0 2/8472: (vxlan: dst_port=8472, key=flow, local_ip=10.0.176.65, remote_ip=flow)", show);
+        // Datapath ports pinned in topology order: br-a local, pod1, pod2, br-b local.
+        Assert.Contains("br-a 65534/1: (dummy-internal)", show);
+        Assert.Contains("pod1 7/2: (dummy)", show);
+        Assert.Contains("pod2 3/3: (dummy-internal)", show);
+        Assert.Contains("br-b 65534/4: (dummy-internal)", show);
     }
 
     [Fact]
