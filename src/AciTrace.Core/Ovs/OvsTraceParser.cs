@@ -487,8 +487,9 @@ public static class OvsTraceParser
         public ulong? Cookie { get; private set; }
         public bool NoMatch { get; private set; }
         public List<ActionBuilder> Actions { get; } = new();
-        public List<string> RawLines { get; } = new();
-        private readonly List<(ActionBuilder Action, int Level)> _open = new();
+        private List<string>? _rawLines;
+        public List<string> RawLines => _rawLines ??= new List<string>(1);
+        private readonly List<(ActionBuilder Action, int Level)> _open = new(4);
         private ActionBuilder? _inlineParent;
         private int _inlinePending;
         private int _inlineLevel;
@@ -613,7 +614,7 @@ public static class OvsTraceParser
                 MissForm = NoMatch ? MissForm.NoMatch : internalMiss ? MissForm.InternalMissRule : MissForm.None,
                 Line = Line,
                 Actions = actions,
-                RawLines = RawLines.Count == 0 ? Array.Empty<string>() : RawLines.ToArray(),
+                RawLines = _rawLines is null || _rawLines.Count == 0 ? Array.Empty<string>() : _rawLines.ToArray(),
             };
         }
     }
@@ -622,12 +623,14 @@ public static class OvsTraceParser
     {
         public string Text { get; } = text;
         public int Line { get; } = line;
-        public List<string> Details { get; } = new();
-        public List<ActionBuilder> Children { get; } = new();
+        private List<string>? _details;
+        private List<ActionBuilder>? _children;
+        public List<string> Details => _details ??= new List<string>(2);
+        public List<ActionBuilder> Children => _children ??= new List<ActionBuilder>(2);
 
-        public static ParsedAction[] BuildAll(List<ActionBuilder> list)
+        public static ParsedAction[] BuildAll(List<ActionBuilder>? list)
         {
-            if (list.Count == 0) return Array.Empty<ParsedAction>();
+            if (list is null || list.Count == 0) return Array.Empty<ParsedAction>();
             var result = new ParsedAction[list.Count];
             for (int i = 0; i < result.Length; i++) result[i] = list[i].Build();
             return result;
@@ -637,8 +640,8 @@ public static class OvsTraceParser
         {
             Text = Text,
             Line = Line,
-            Details = Details.Count == 0 ? Array.Empty<string>() : Details.ToArray(),
-            Children = BuildAll(Children),
+            Details = _details is null || _details.Count == 0 ? Array.Empty<string>() : _details.ToArray(),
+            Children = BuildAll(_children),
         };
     }
 }
