@@ -5,6 +5,7 @@ public static class BenchMain
 {
     public static int Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "parse") return ParseBench.Run(args[1..]);
         Console.WriteLine("usage: dotnet run -c Release --project bench/AciTrace.Bench -- <parse>");
         return args.Length == 0 ? 2 : 0;
     }
