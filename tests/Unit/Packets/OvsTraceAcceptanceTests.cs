@@ -12,7 +12,7 @@ public class OvsTraceAcceptanceTests : IClassFixture<PrivateOvs>
     [Fact]
     public void RandomRenderedFlowsAreAcceptedAndEchoedByOvs()
     {
-        foreach (var c in RandomPackets.Generate(seed: 31337, count: 120))
+        foreach (var c in RandomPackets.Generate(seed: 31337, count: 60))
         {
             string flow = FlowStringBuilder.Build(c.Spec);
             var (code, stdout, stderr) = _ovs.Trace(flow);
