@@ -21,7 +21,7 @@ public static class NodeFactsScript
         "printf '\\n" + Marker + "gbp\\n'; gbp_inspect -fprq DmtreeRoot -t dump 2>&1; printf '\\n" + Marker + "end %s\\n' \"$?\"";
 
     /// <summary>The argv to exec in the host pod.</summary>
-    public static IReadOnlyList<string> Argv { get; } = new[] { "sh", "-c", Text };
+    public static IReadOnlyList<string> Argv { get; } = new[] { "/bin/sh", "-c", Text };
 
     /// <summary>Splits the script's output into files (relative path -> bytes) and the policy dump text.</summary>
     public static NodeFactsOutput Parse(ReadOnlySpan<byte> output)

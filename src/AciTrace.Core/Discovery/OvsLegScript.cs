@@ -15,7 +15,7 @@ public static class OvsLegScript
 
     /// <summary>argv for a trace that also gathers the port maps.</summary>
     public static IReadOnlyList<string> ArgvWithPortMaps(IReadOnlyList<string> traceArgs) =>
-        new[] { "sh", "-c", Text, "sh" }.Concat(traceArgs).ToList();
+        new[] { "/bin/sh", "-c", Text, "sh" }.Concat(traceArgs).ToList();
 
     /// <summary>Splits the output into (br-access show, br-int show, trace text).</summary>
     public static (string AccessShow, string IntShow, string Trace) Split(string output)

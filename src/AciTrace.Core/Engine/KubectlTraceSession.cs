@@ -9,6 +9,7 @@ using AciTrace.Judging;
 using AciTrace.Kube;
 using AciTrace.Ovs;
 using AciTrace.Packets;
+using TraceOptions = AciTrace.Packets.TraceOptions;
 
 namespace AciTrace.Engine;
 
