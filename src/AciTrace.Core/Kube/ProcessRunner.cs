@@ -68,6 +68,8 @@ internal static class ProcessRunner
             // A grandchild could keep the pipes open after the child exited; bound the drain by the same limits.
             var stdout = await stdoutTask.WaitAsync(linked.Token).ConfigureAwait(false);
             var stderr = await stderrTask.WaitAsync(linked.Token).ConfigureAwait(false);
+            // A drain that hit its limit returns what it had; never hand that truncated output back as a success.
+            if (limit.IsCancellationRequested) throw new OperationCanceledException(limit.Token);
             return new ProcessOutcome(process.ExitCode, stdout, stderr, watch.Elapsed);
         }
         catch (OperationCanceledException)

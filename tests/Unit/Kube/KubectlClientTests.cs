@@ -225,6 +225,17 @@ public class KubectlClientTests
         AssertChildGone(fake);
     }
 
+    [Theory]
+    [InlineData(5000)]
+    [InlineData(300_000)]
+    public async Task OversizedOutputIsAnErrorNotATruncatedSuccess(int bytes)
+    {
+        using var fake = FakeKubectl.Create(stdout: new string('x', bytes));
+        var client = Client(fake, o => o with { MaxOutputBytes = 1000 });
+        var ex = await Assert.ThrowsAsync<AciTraceException>(() => client.ExecAsync(Ns, OvsPod, null, new[] { "ovs-vsctl", "show" }, CancellationToken.None));
+        Assert.Equal("KubectlOutputTooLarge", ex.ErrorId);
+    }
+
     [Fact]
     public async Task AlreadyCancelledTokenStartsNothing()
     {

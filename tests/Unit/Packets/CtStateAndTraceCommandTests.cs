@@ -38,6 +38,19 @@ public class CtStateAndTraceCommandTests
         Assert.False(CtStateSet.TryParse(text, out _));
     }
 
+    [Theory]
+    [InlineData("7", 7, null)]
+    [InlineData("65279", 65279, null)]
+    [InlineData("vxlan0", null, "vxlan0")]
+    [InlineData("123456", null, "123456")]
+    public void PortRefParse(string text, int? number, string? name)
+    {
+        var port = PortRef.Parse(text);
+        Assert.Equal(number, port.Number);
+        Assert.Equal(name, port.Name);
+        Assert.Equal(text, port.ToString());
+    }
+
     [Fact]
     public void TraceOptionsRenderOneCtNextPerRecirculation()
     {
