@@ -50,6 +50,9 @@ public interface IKubeClient
     Task<ExecBytesResult> ExecBytesAsync(string ns, string pod, string? container, IReadOnlyList<string> argv,
         CancellationToken cancellationToken);
 
+    /// <summary>The namespace of the current (or given) context, from the kubeconfig; null when it sets none.</summary>
+    Task<string?> GetContextNamespaceAsync(CancellationToken cancellationToken);
+
     /// <summary>Number of exec calls made.</summary>
     long Execs { get; }
 

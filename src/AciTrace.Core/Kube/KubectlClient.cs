@@ -137,6 +137,16 @@ public sealed class KubectlClient : IKubeClient
         }
     }
 
+    public async Task<string?> GetContextNamespaceAsync(CancellationToken cancellationToken)
+    {
+        var args = new List<string>(_globalArgs) { "config", "view", "--minify", "-o", "jsonpath={.contexts[0].context.namespace}" };
+        var context = new KubectlCallContext(KubeResource.Namespaces, null, null, null, null);
+        var outcome = await RunAsync(args, context, cancellationToken).ConfigureAwait(false);
+        if (outcome.ExitCode != 0) throw KubectlErrors.Map(outcome.ExitCode, Utf8.GetString(outcome.Stderr), "", context);
+        var ns = Utf8.GetString(outcome.Stdout).Trim();
+        return ns.Length == 0 ? null : InputValidation.ValidateKubernetesName(ns, KubernetesNameKind.Namespace, "context namespace");
+    }
+
     public async Task<ExecResult> ExecAsync(string ns, string pod, string? container, IReadOnlyList<string> argv, CancellationToken cancellationToken)
     {
         var (outcome, stderr) = await ExecCoreAsync(ns, pod, container, argv, cancellationToken).ConfigureAwait(false);

@@ -75,8 +75,11 @@ public static class ReadOnlyCommandPolicy
     }
 
     private static bool IsScript(IReadOnlyList<string> argv) =>
-        argv.Count == 3 && argv[0] is "sh" or "/bin/sh" && argv[1] == "-c"
-        && InPodScripts.All.Values.Any(s => s.Text == argv[2]);
+        argv.Count >= 3 && argv[0] is "sh" or "/bin/sh" && argv[1] == "-c"
+        && InPodScripts.All.Values.FirstOrDefault(s => s.Text == argv[2]) is { } script
+        && (argv.Count == 3
+            || (script.TakesTraceArguments && argv.Count >= 6 && argv[3] == "sh"
+                && CheckAppctl(new[] { "ovs-appctl", "ofproto/trace" }.Concat(argv.Skip(4)).ToList()) is null));
 
     private static string? CheckAppctl(IReadOnlyList<string> argv)
     {

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using AciTrace.Discovery;
+using AciTrace.Kube;
+
+namespace AciTrace.Engine;
+
+/// <summary>The ACI CNI system pods of one node.</summary>
+public sealed record NodeSystemPods(string Namespace, string Node, PodInfo OpenvSwitch, PodInfo Host);
+
+/// <summary>
+/// Reads Kubernetes objects through <see cref="IKubeClient"/> and caches them for the session: the ACI system
+/// namespace (found, not assumed), system pods per node, pods, services, EndpointSlices, NetworkPolicies.
+/// </summary>
+internal sealed class ClusterDiscovery
+{
+    public const string DefaultSystemNamespace = "aci-containers-system";
+    public const string PluginLabel = "network-plugin=aci-containers";
+    public const string OvsPodLabel = "name=aci-containers-openvswitch";
+    public const string HostPodLabel = "name=aci-containers-host";
+    public const string OvsContainer = "aci-containers-openvswitch";
+    public const string AgentContainer = "opflex-agent";
+
+    private readonly IKubeClient _kube;
+    private readonly AsyncCache<string, string> _systemNamespace = new();
+    private readonly AsyncCache<string, IReadOnlyList<PodInfo>> _systemPods = new();
+    private readonly AsyncCache<string, PodInfo> _pods = new();
+    private readonly AsyncCache<string, ServiceInfo> _services = new();
+    private readonly AsyncCache<string, IReadOnlyList<EndpointSliceInfo>> _slices = new();
+    private readonly AsyncCache<string, IReadOnlyList<NetworkPolicyInfo>> _policies = new();
+    private readonly AsyncCache<string, IReadOnlyList<NodeInfo>> _nodes = new();
+    private readonly AsyncCache<string, string> _defaultNamespace = new();
+
+    public ClusterDiscovery(IKubeClient kube) => _kube = kube;
+
+    public Task<string> DefaultNamespaceAsync(CancellationToken ct) =>
+        _defaultNamespace.GetAsync("", async _ => await _kube.GetContextNamespaceAsync(ct).ConfigureAwait(false) ?? "default");
+
+    /// <summary>aci-containers-system if it exists, else the namespace labelled network-plugin=aci-containers.</summary>
+    public Task<string> SystemNamespaceAsync(CancellationToken ct) => _systemNamespace.GetAsync("", async _ =>
+    {
+        try
+        {
+            using var ns = await _kube.GetJsonAsync(KubeResource.Namespaces, null, DefaultSystemNamespace, null, null, ct).ConfigureAwait(false);
+            return DefaultSystemNamespace;
+        }
+        catch (AciTraceException e) when (e.Kind == AciErrorKind.ObjectNotFound)
+        {
+        }
+        using var list = await _kube.GetJsonAsync(KubeResource.Namespaces, null, null, PluginLabel, null, ct).ConfigureAwait(false);
+        var name = list.RootElement.Prop("items").Items().Select(i => i.Path("metadata", "name").Str()).FirstOrDefault(n => n is not null);
+        return name ?? throw new AciTraceException("AciSystemNamespaceNotFound", AciErrorKind.ObjectNotFound,
+            $"The ACI CNI system namespace was not found: there is no '{DefaultSystemNamespace}' namespace and no namespace labelled '{PluginLabel}'. Is this an ACI CNI cluster, and is the right context selected (-Context)?",
+            DefaultSystemNamespace);
+    });
+
+    public async Task<NodeSystemPods> SystemPodsAsync(string node, CancellationToken ct)
+    {
+        var ns = await SystemNamespaceAsync(ct).ConfigureAwait(false);
+        var ovs = await PickSystemPod(ns, OvsPodLabel, node, ct).ConfigureAwait(false);
+        var host = await PickSystemPod(ns, HostPodLabel, node, ct).ConfigureAwait(false);
+        return new NodeSystemPods(ns, node, ovs, host);
+    }
+
+    private async Task<PodInfo> PickSystemPod(string ns, string label, string node, CancellationToken ct)
+    {
+        var pods = await _systemPods.GetAsync(label, async l =>
+        {
+            using var doc = await _kube.GetJsonAsync(KubeResource.Pods, ns, null, l, null, ct).ConfigureAwait(false);
+            return (IReadOnlyList<PodInfo>)doc.RootElement.Prop("items").Items().Select(PodInfo.FromJson).ToList();
+        }).ConfigureAwait(false);
+        var role = label == OvsPodLabel ? "aci-containers-openvswitch" : "aci-containers-host";
+        var pod = pods.FirstOrDefault(p => p.NodeName == node)
+            ?? throw new AciTraceException(role == "aci-containers-openvswitch" ? "OvsPodNotFound" : "HostAgentPodNotFound",
+                AciErrorKind.ObjectNotFound,
+                $"No {role} pod (label {label}) runs on node '{node}' in namespace '{ns}'. Check the DaemonSet: kubectl get pods -n {ns} -l {label} -o wide.",
+                node);
+        if (!pod.Ready || pod.Phase != "Running")
+            throw new AciTraceException(role == "aci-containers-openvswitch" ? "OvsPodNotReady" : "HostAgentPodNotReady",
+                AciErrorKind.ResourceUnavailable,
+                $"The {role} pod {ns}/{pod.Name} on node '{node}' is not Ready (phase {pod.Phase}); its OVS state cannot be trusted. Check: kubectl describe pod -n {ns} {pod.Name}.",
+                pod.Key);
+        return pod;
+    }
+
+    public Task<PodInfo> PodAsync(string ns, string name, CancellationToken ct) => _pods.GetAsync($"{ns}/{name}", async _ =>
+    {
+        using var doc = await _kube.GetJsonAsync(KubeResource.Pods, ns, name, null, null, ct).ConfigureAwait(false);
+        return PodInfo.FromJson(doc.RootElement);
+    });
+
+    public Task<ServiceInfo> ServiceAsync(string ns, string name, CancellationToken ct) => _services.GetAsync($"{ns}/{name}", async _ =>
+    {
+        using var doc = await _kube.GetJsonAsync(KubeResource.Services, ns, name, null, null, ct).ConfigureAwait(false);
+        return ServiceInfo.FromJson(doc.RootElement);
+    });
+
+    public Task<IReadOnlyList<EndpointSliceInfo>> EndpointSlicesAsync(ServiceInfo svc, CancellationToken ct) => _slices.GetAsync(svc.Key, async _ =>
+    {
+        using var doc = await _kube.GetJsonAsync(KubeResource.EndpointSlices, svc.Namespace, null,
+            "kubernetes.io/service-name=" + svc.Name, null, ct).ConfigureAwait(false);
+        return (IReadOnlyList<EndpointSliceInfo>)doc.RootElement.Prop("items").Items().Select(EndpointSliceInfo.FromJson).ToList();
+    });
+
+    /// <summary>NetworkPolicies of a namespace; null when they cannot be read (explanations degrade, traces do not fail).</summary>
+    public async Task<IReadOnlyList<NetworkPolicyInfo>?> NetworkPoliciesAsync(string ns, CancellationToken ct)
+    {
+        try
+        {
+            return await _policies.GetAsync(ns, async _ =>
+            {
+                using var doc = await _kube.GetJsonAsync(KubeResource.NetworkPolicies, ns, null, null, null, ct).ConfigureAwait(false);
+                return (IReadOnlyList<NetworkPolicyInfo>)doc.RootElement.Prop("items").Items().Select(NetworkPolicyInfo.FromJson).ToList();
+            }).ConfigureAwait(false);
+        }
+        catch (AciTraceException e) when (e.Kind is AciErrorKind.PermissionDenied or AciErrorKind.ObjectNotFound)
+        {
+            return null;
+        }
+    }
+
+    public Task<IReadOnlyList<NodeInfo>> NodesAsync(CancellationToken ct) => _nodes.GetAsync("", async _ =>
+    {
+        using var doc = await _kube.GetJsonAsync(KubeResource.Nodes, null, null, null, null, ct).ConfigureAwait(false);
+        return (IReadOnlyList<NodeInfo>)doc.RootElement.Prop("items").Items().Select(NodeInfo.FromJson).ToList();
+    });
+
+    /// <summary>Pods of a namespace matching a Service selector (named targetPort resolution).</summary>
+    public async Task<IReadOnlyList<PodInfo>> PodsBySelectorAsync(string ns, IReadOnlyDictionary<string, string> selector, CancellationToken ct)
+    {
+        var text = string.Join(",", selector.Select(kv => $"{kv.Key}={kv.Value}"));
+        using var doc = await _kube.GetJsonAsync(KubeResource.Pods, ns, null, text.Length == 0 ? null : text, null, ct).ConfigureAwait(false);
+        return doc.RootElement.Prop("items").Items().Select(PodInfo.FromJson).ToList();
+    }
+
+    public static JsonElement Items(JsonDocument doc) => doc.RootElement.Prop("items");
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AciTrace.Aci;
+using AciTrace.Judging;
+using AciTrace.Ovs;
+
+namespace AciTrace.Engine;
+
+/// <summary>What the assembler needs to know about the leg that produced a trace text.</summary>
+internal sealed record LegContext(string TraceId, TraceDirection Direction, int Leg, string Node, NodeFacts? Facts);
+
+/// <summary>Turns parsed + judged trace text into the PowerShell-facing <see cref="AciBridgePass"/> objects.</summary>
+internal static partial class TraceAssembler
+{
+    public const ulong TableDropCookie = 0x4000000000000000;
+
+    [GeneratedRegex(@"(?:^|,)in_port=(\d+)")]
+    private static partial Regex InPortPattern();
+
+    [GeneratedRegex(@"^(?:goto_table:|resubmit\(,)(\d+)")]
+    private static partial Regex NextTablePattern();
+
+    public static IReadOnlyList<AciBridgePass> Assemble(
+        LegContext leg, ParsedTrace parsed, TraceJudgement judgement, Func<ParsedPass, PassJudgement, string>? reasonFor = null)
+    {
+        var passes = new List<AciBridgePass>(parsed.Passes.Count);
+        for (var i = 0; i < parsed.Passes.Count; i++)
+        {
+            var pass = parsed.Passes[i];
+            var judged = judgement.Passes.FirstOrDefault(j => j.PassIndex == pass.Index) ?? new PassJudgement { PassIndex = pass.Index, Bridge = pass.Bridge };
+            var kind = leg.Facts?.BridgeKind(pass.Bridge) ?? AciTables.BridgeKind(pass.Bridge);
+            var hops = pass.Hops.Select((h, step) => Hop(leg, pass, kind, judged, h, step, step == pass.Hops.Count - 1)).ToList();
+            var inPort = InPortOf(pass, parsed, passes, leg.Facts);
+            var (srcEpg, dstEpg) = Epgs(hops);
+            var dropTable = judged.Verdict == TraceVerdict.Drop ? judged.DropTable : null;
+            passes.Add(new AciBridgePass
+            {
+                TraceId = leg.TraceId,
+                Direction = leg.Direction,
+                Leg = leg.Leg,
+                PassIndex = pass.Index,
+                Node = leg.Node,
+                Bridge = pass.Bridge,
+                IsResume = pass.IsResume,
+                InPort = inPort,
+                InPortName = inPort is int ip ? AciDecoder.PortName(pass.Bridge, ip, leg.Facts) : null,
+                OutPort = judged.OutPort,
+                OutPortName = OutName(pass, judged, leg.Facts),
+                TunnelId = judged.TunnelId,
+                TunnelDestination = judged.TunnelDestination,
+                SourceEpg = srcEpg,
+                DestinationEpg = dstEpg,
+                Verdict = judged.Verdict,
+                DropTable = dropTable,
+                DropTableName = dropTable is int t ? AciTables.Name(kind, t) : null,
+                Reason = reasonFor?.Invoke(pass, judged) ?? judged.Reason,
+                DnatAddress = judged.DnatAddress,
+                SnatAddress = judged.SnatAddress,
+                DatapathActions = pass.DatapathActions,
+                TablePath = string.Join(" ", pass.Hops.Select(h => h.Table.ToString(CultureInfo.InvariantCulture))),
+                Hops = new AciHopCollection(hops),
+            });
+        }
+        return passes;
+    }
+
+    private static AciTableHop Hop(LegContext leg, ParsedPass pass, AciBridge kind, PassJudgement judged, ParsedHop h, int step, bool last)
+    {
+        var writes = new List<RegisterWrite>();
+        int? next = null;
+        foreach (var a in h.Actions)
+        {
+            var m = NextTablePattern().Match(a.Text);
+            if (m.Success) next = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            if (AciDecoder.DecodeAction(kind, a.Text, leg.Facts) is { } w && !IsDropLogExport(w)) writes.Add(w);
+        }
+        var isTableDrop = h.Cookie == TableDropCookie;
+        var verdict = h.IsTableMiss || isTableDrop || (judged.Verdict == TraceVerdict.Drop && judged.DropTable == h.Table && last)
+            ? TraceVerdict.Drop
+            : last ? judged.Verdict : TraceVerdict.Forward;
+        return new AciTableHop
+        {
+            TraceId = leg.TraceId,
+            Direction = leg.Direction,
+            Node = leg.Node,
+            Bridge = pass.Bridge,
+            PassIndex = pass.Index,
+            Step = step,
+            Depth = h.Depth,
+            Table = h.Table,
+            TableName = AciTables.Name(kind, h.Table),
+            Priority = h.Priority,
+            Cookie = h.Cookie is ulong c ? "0x" + c.ToString("x", CultureInfo.InvariantCulture) : null,
+            CookieMeaning = h.Cookie is ulong c2 ? AciDecoder.DescribeCookie(c2, leg.Facts) : null,
+            Match = h.IsTableMiss ? "(no match)" : h.Match,
+            IsTableMiss = h.IsTableMiss,
+            Actions = string.Join("; ", h.Actions.Select(a => a.Text)),
+            ActionList = h.Actions.Select(a => new HopAction { Text = a.Text, Details = a.Details }).ToList(),
+            RegisterWrites = writes,
+            Decoded = string.Join("; ", writes.Select(w => w.ToString())),
+            NextTable = next,
+            Verdict = verdict,
+        };
+    }
+
+    private static bool IsDropLogExport(RegisterWrite w) =>
+        w.Register.StartsWith("tun_metadata", StringComparison.OrdinalIgnoreCase)
+        || w.Register.StartsWith("NXM_NX_TUN_METADATA", StringComparison.OrdinalIgnoreCase);
+
+    private static (string? Source, string? Destination) Epgs(IEnumerable<AciTableHop> hops)
+    {
+        string? src = null, dst = null;
+        foreach (var w in hops.SelectMany(h => h.RegisterWrites))
+        {
+            var name = w.Meaning.Length > 0 ? w.Meaning : w.Value;
+            if (w.Register == "reg0" && w.Role.Contains("EPG", StringComparison.OrdinalIgnoreCase)) src = name;
+            if (w.Register == "reg2" && w.Role.Contains("EPG", StringComparison.OrdinalIgnoreCase)) dst = name;
+        }
+        return (src, dst);
+    }
+
+    private static string? OutName(ParsedPass pass, PassJudgement judged, NodeFacts? facts)
+    {
+        if (judged.OutPort is int p) return AciDecoder.PortName(pass.Bridge, p, facts);
+        return judged.OutputKind switch
+        {
+            OutputKind.Controller => "CONTROLLER",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The in_port of a pass: from its own <c>Flow:</c> line, else (first pass) the input flow, else the patch peer of
+    /// the previous pass's output (pa-X on br-access peers pi-X on br-int).
+    /// </summary>
+    private static int? InPortOf(ParsedPass pass, ParsedTrace parsed, IReadOnlyList<AciBridgePass> earlier, NodeFacts? facts)
+    {
+        if (pass.Flow is { } flow && InPortPattern().Match(flow) is { Success: true } m && !pass.EnteredThroughPatch)
+            return int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        if (pass.Index == 0 && parsed.InputFlow is { } input && InPortPattern().Match(input) is { Success: true } m2)
+            return int.Parse(m2.Groups[1].Value, CultureInfo.InvariantCulture);
+        var previous = earlier.LastOrDefault(e => e.OutPortName is not null && e.Bridge != pass.Bridge);
+        if (previous?.OutPortName is { } outName && PatchPeer(outName) is { } peer
+            && facts?.PortMap(pass.Bridge) is { } map && map.TryGetPort(peer, out var port))
+            return port;
+        return null;
+    }
+
+    public static string? PatchPeer(string name) =>
+        name.StartsWith("pa-", StringComparison.Ordinal) ? "pi-" + name[3..]
+        : name.StartsWith("pi-", StringComparison.Ordinal) ? "pa-" + name[3..]
+        : null;
+}
