@@ -18,6 +18,8 @@ public sealed class PolicyDump
     private readonly Lazy<IReadOnlyList<EpgInfo>> _epgs;
     private readonly Lazy<Dictionary<uint, EpgInfo>> _epgByVnid;
     private readonly Lazy<IReadOnlyList<ContractInfo>> _contracts;
+    private readonly Lazy<Dictionary<string, ContractInfo>> _contractByUri;
+    private readonly Lazy<Dictionary<string, EpgInfo>> _epgByUri;
     private readonly Lazy<IReadOnlyList<SecurityGroupInfo>> _securityGroups;
     private readonly Dictionary<string, ClassifierInfo?> _classifierCache = new(StringComparer.Ordinal);
     private readonly List<string> _warnings;
@@ -62,7 +64,16 @@ public sealed class PolicyDump
             return map;
         });
         _contracts = new Lazy<IReadOnlyList<ContractInfo>>(() => OfSubject("GbpContract").Select(BuildContract).ToArray());
+        _contractByUri = new Lazy<Dictionary<string, ContractInfo>>(() => ByCanonicalUri(Contracts, c => c.Uri));
+        _epgByUri = new Lazy<Dictionary<string, EpgInfo>>(() => ByCanonicalUri(Epgs, e => e.Uri));
         _securityGroups = new Lazy<IReadOnlyList<SecurityGroupInfo>>(() => OfSubject("GbpSecGroup").Select(BuildSecurityGroup).ToArray());
+    }
+
+    private static Dictionary<string, T> ByCanonicalUri<T>(IEnumerable<T> items, Func<T, string> uri)
+    {
+        var map = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var i in items) map.TryAdd(PolicyUri.Canonical(uri(i)), i);
+        return map;
     }
 
     private void LinkChild(string parent, string child, HashSet<(string, string)> seen)
@@ -84,23 +95,33 @@ public sealed class PolicyDump
         dump = null;
         using var doc = JsonFields.TryParse(json, out error);
         if (doc is null) return false;
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Array)
-        {
-            error = $"policy dump must be a JSON array, not {root.ValueKind}";
-            return false;
-        }
-        var warnings = new List<string>();
-        var objects = new List<PolicyObject>();
-        var index = 0;
-        foreach (var e in root.EnumerateArray())
-        {
-            var o = ReadObject(e, index, warnings);
-            if (o is not null) objects.Add(o);
-            index++;
-        }
-        dump = new PolicyDump(objects, warnings);
+        PolicyDump? result = null;
+        string? shapeError = null;
+        var ok = JsonFields.Guard(Read, out var readError);
+        if (!ok) { error = shapeError ?? readError; return false; }
+        dump = result!;
         return true;
+
+        bool Read()
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                shapeError = $"policy dump must be a JSON array, not {root.ValueKind}";
+                return false;
+            }
+            var warnings = new List<string>();
+            var objects = new List<PolicyObject>();
+            var index = 0;
+            foreach (var e in root.EnumerateArray())
+            {
+                var o = ReadObject(e, index, warnings);
+                if (o is not null) objects.Add(o);
+                index++;
+            }
+            result = new PolicyDump(objects, warnings);
+            return true;
+        }
     }
 
     private static PolicyObject? ReadObject(JsonElement e, int index, List<string> warnings)
@@ -192,8 +213,7 @@ public sealed class PolicyDump
     /// <summary>The EPG named as in an endpoint file (tenant + <c>app|epg</c>).</summary>
     public EpgInfo? FindEpg(string policySpace, string epgName)
     {
-        var uri = PolicyUri.Canonical(PolicyUri.Epg(policySpace, epgName));
-        return Epgs.FirstOrDefault(e => PolicyUri.Canonical(e.Uri) == uri);
+        return _epgByUri.Value.GetValueOrDefault(PolicyUri.Canonical(PolicyUri.Epg(policySpace, epgName)));
     }
 
     /// <summary>
@@ -208,8 +228,7 @@ public sealed class PolicyDump
     /// <summary>The contract with this URI.</summary>
     public ContractInfo? FindContract(string uri)
     {
-        var key = PolicyUri.Canonical(uri);
-        return Contracts.FirstOrDefault(c => PolicyUri.Canonical(c.Uri) == key);
+        return _contractByUri.Value.GetValueOrDefault(PolicyUri.Canonical(uri));
     }
 
     /// <summary>

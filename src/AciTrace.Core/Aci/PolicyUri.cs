@@ -61,6 +61,7 @@ public static class PolicyUri
     public static string Canonical(string uri)
     {
         if (string.IsNullOrEmpty(uri)) return "";
+        if (uri[^1] == '/' && uri.All(c => c == '/' || char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~')) return uri;
         var parts = uri.Split('/');
         var sb = new StringBuilder(uri.Length + 4);
         for (var i = 0; i < parts.Length; i++)
