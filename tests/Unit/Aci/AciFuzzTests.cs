@@ -149,11 +149,13 @@ public class AciFuzzTests
             accepted++;
             _ = dump.EpgByVnid(0x8c8010);
             _ = dump.VnidOfEpg("kube", "kube|app-a");
-            foreach (var e in dump.Epgs)
-                foreach (var f in dump.Epgs) _ = dump.ContractsBetween(e, f);
             foreach (var c in dump.Contracts) _ = c.Rules.Select(r => r.ToString()).ToList();
             foreach (var s in dump.SecurityGroups) _ = s.Rules.Select(r => r.ToString()).ToList();
             _ = dump.FindClassifier(AciFixtures.DnsClassifierUri)?.Describe();
+            // The pairwise walk and the writer cost as much as the parse; every 8th accepted dump is enough for them.
+            if (accepted % 8 != 0) return;
+            foreach (var e in dump.Epgs)
+                foreach (var f in dump.Epgs) _ = dump.ContractsBetween(e, f);
             _ = dump.ToJson();
         });
         Assert.InRange(accepted, 1, Iterations - 1);
