@@ -48,36 +48,46 @@ public sealed class EndpointFile
         value = null;
         using var doc = JsonFields.TryParse(json, out error);
         if (doc is null) return false;
-        var r = doc.RootElement;
-        if (r.ValueKind != JsonValueKind.Object)
-        {
-            error = $"endpoint file must be a JSON object, not {r.ValueKind}";
-            return false;
-        }
-        var sgs = new List<SecurityGroupRef>();
-        foreach (var sg in JsonFields.Objects(r, "security-group"))
-        {
-            var name = JsonFields.String(sg, "name");
-            if (name is not null) sgs.Add(new SecurityGroupRef(JsonFields.String(sg, "policy-space") ?? "", name));
-        }
-        value = new EndpointFile
-        {
-            Uuid = JsonFields.String(r, "uuid") ?? "",
-            PolicySpace = JsonFields.String(r, "eg-policy-space") ?? JsonFields.String(r, "policy-space-name"),
-            EndpointGroupName = JsonFields.String(r, "endpoint-group-name"),
-            EndpointGroupUri = JsonFields.String(r, "endpoint-group"),
-            SecurityGroups = sgs,
-            Ips = JsonFields.Strings(r, "ip"),
-            Mac = JsonFields.String(r, "mac"),
-            AccessInterface = JsonFields.String(r, "access-interface"),
-            AccessUplinkInterface = JsonFields.String(r, "access-uplink-interface"),
-            InterfaceName = JsonFields.String(r, "interface-name"),
-            AccessInterfaceVlan = JsonFields.Int32(r, "access-interface-vlan"),
-            Attributes = JsonFields.StringMap(r, "attributes"),
-            SnatUuids = JsonFields.Strings(r, "snat-uuids"),
-            ServiceIps = JsonFields.Strings(r, "service-ip"),
-        };
+        EndpointFile? result = null;
+        string? shapeError = null;
+        var ok = JsonFields.Guard(Read, out var readError);
+        if (!ok) { error = shapeError ?? readError; return false; }
+        value = result!;
         return true;
+
+        bool Read()
+        {
+            var r = doc.RootElement;
+            if (r.ValueKind != JsonValueKind.Object)
+            {
+                shapeError = $"endpoint file must be a JSON object, not {r.ValueKind}";
+                return false;
+            }
+            var sgs = new List<SecurityGroupRef>();
+            foreach (var sg in JsonFields.Objects(r, "security-group"))
+            {
+                var name = JsonFields.String(sg, "name");
+                if (name is not null) sgs.Add(new SecurityGroupRef(JsonFields.String(sg, "policy-space") ?? "", name));
+            }
+            result = new EndpointFile
+            {
+                Uuid = JsonFields.String(r, "uuid") ?? "",
+                PolicySpace = JsonFields.String(r, "eg-policy-space") ?? JsonFields.String(r, "policy-space-name"),
+                EndpointGroupName = JsonFields.String(r, "endpoint-group-name"),
+                EndpointGroupUri = JsonFields.String(r, "endpoint-group"),
+                SecurityGroups = sgs,
+                Ips = JsonFields.Strings(r, "ip"),
+                Mac = JsonFields.String(r, "mac"),
+                AccessInterface = JsonFields.String(r, "access-interface"),
+                AccessUplinkInterface = JsonFields.String(r, "access-uplink-interface"),
+                InterfaceName = JsonFields.String(r, "interface-name"),
+                AccessInterfaceVlan = JsonFields.Int32(r, "access-interface-vlan"),
+                Attributes = JsonFields.StringMap(r, "attributes"),
+                SnatUuids = JsonFields.Strings(r, "snat-uuids"),
+                ServiceIps = JsonFields.Strings(r, "service-ip"),
+            };
+            return true;
+        }
     }
 
     /// <summary>Writes the file the way the host-agent does (keys it does not set are left out).</summary>

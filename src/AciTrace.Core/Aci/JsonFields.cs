@@ -56,12 +56,44 @@ internal static class JsonFields
 
     internal static string? AsString(JsonElement v) => v.ValueKind switch
     {
-        JsonValueKind.String => v.GetString(),
+        JsonValueKind.String => SafeString(v),
         JsonValueKind.Number => v.GetRawText(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
         _ => null,
     };
+
+    /// <summary>
+    /// The string value; an escaped lone surrogate (<c>\ud800</c>), which <see cref="JsonElement.GetString"/> refuses,
+    /// yields the raw escaped text instead.
+    /// </summary>
+    internal static string SafeString(JsonElement v)
+    {
+        try
+        {
+            return v.GetString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            var raw = v.GetRawText();
+            return raw.Length >= 2 ? raw[1..^1] : raw;
+        }
+    }
+
+    /// <summary>Runs a reader over a parsed document, turning the DOM's own refusals into an error text.</summary>
+    internal static bool Guard(Func<bool> read, out string? error)
+    {
+        try
+        {
+            error = null;
+            return read();
+        }
+        catch (InvalidOperationException ex)
+        {
+            error = "unreadable JSON content: " + ex.Message;
+            return false;
+        }
+    }
 
     /// <summary>An integer given as a JSON number or as numeric text.</summary>
     internal static long? Integer(JsonElement obj, string name) =>
@@ -77,8 +109,8 @@ internal static class JsonFields
         }
         if (v.ValueKind == JsonValueKind.String)
         {
-            var s = v.GetString();
-            if (s is not null && long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
+            var s = SafeString(v);
+            if (long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
         }
         return null;
     }
@@ -96,7 +128,7 @@ internal static class JsonFields
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.String when bool.TryParse(v.GetString(), out var b) => b,
+            JsonValueKind.String when bool.TryParse(SafeString(v), out var b) => b,
             JsonValueKind.Number when v.TryGetInt64(out var n) => n != 0,
             _ => null,
         };
@@ -106,7 +138,7 @@ internal static class JsonFields
     internal static IReadOnlyList<string> Strings(JsonElement obj, string name)
     {
         if (!TryGet(obj, name, out var v)) return Array.Empty<string>();
-        if (v.ValueKind == JsonValueKind.String) return new[] { v.GetString() ?? "" };
+        if (v.ValueKind == JsonValueKind.String) return new[] { SafeString(v) };
         if (v.ValueKind != JsonValueKind.Array) return Array.Empty<string>();
         var list = new List<string>();
         foreach (var item in v.EnumerateArray())
@@ -129,7 +161,12 @@ internal static class JsonFields
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!TryGet(obj, name, out var v) || v.ValueKind != JsonValueKind.Object) return map;
         foreach (var p in v.EnumerateObject())
-            if (AsString(p.Value) is { } s) map[p.Name] = s;
+        {
+            string key;
+            try { key = p.Name; }
+            catch (InvalidOperationException) { continue; }
+            if (AsString(p.Value) is { } s) map[key] = s;
+        }
         return map;
     }
 

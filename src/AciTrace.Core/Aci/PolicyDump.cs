@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
@@ -18,9 +19,22 @@ public sealed class PolicyDump
     private readonly Lazy<IReadOnlyList<EpgInfo>> _epgs;
     private readonly Lazy<Dictionary<uint, EpgInfo>> _epgByVnid;
     private readonly Lazy<IReadOnlyList<ContractInfo>> _contracts;
+    private readonly Lazy<Dictionary<string, ContractInfo>> _contractByUri;
+    private readonly Lazy<Dictionary<string, EpgInfo>> _epgByUri;
     private readonly Lazy<IReadOnlyList<SecurityGroupInfo>> _securityGroups;
-    private readonly Dictionary<string, ClassifierInfo?> _classifierCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ClassifierInfo?> _classifierCache = new(StringComparer.Ordinal);
     private readonly List<string> _warnings;
+    private readonly ConcurrentDictionary<string, string> _canonical = new(StringComparer.Ordinal);
+
+    /// <summary>Memoized <see cref="PolicyUri.Canonical"/>: the same URIs are looked up again and again (thread-safe; a dump may be shared).</summary>
+    private string Canon(string uri)
+    {
+        if (PolicyUri.IsCanonicalFast(uri)) return uri;
+        if (_canonical.TryGetValue(uri, out var c)) return c;
+        c = PolicyUri.Canonical(uri);
+        if (_canonical.Count < 100_000) _canonical[uri] = c;
+        return c;
+    }
 
     /// <summary>Builds a dump from objects (a later object with the same URI replaces an earlier one).</summary>
     public PolicyDump(IEnumerable<PolicyObject> objects) : this(objects, new List<string>()) { }
@@ -31,7 +45,7 @@ public sealed class PolicyDump
         _objects = new List<PolicyObject>();
         foreach (var o in objects)
         {
-            var key = PolicyUri.Canonical(o.Uri);
+            var key = Canon(o.Uri);
             if (_byCanonical.TryGetValue(key, out var old))
             {
                 _warnings.Add($"object {o.Uri} appears more than once; the later one is kept");
@@ -49,9 +63,9 @@ public sealed class PolicyDump
         var seen = new HashSet<(string, string)>();
         foreach (var o in _objects)
         {
-            var self = PolicyUri.Canonical(o.Uri);
-            foreach (var c in o.Children) LinkChild(self, PolicyUri.Canonical(c), seen);
-            if (!string.IsNullOrEmpty(o.ParentUri)) LinkChild(PolicyUri.Canonical(o.ParentUri), self, seen);
+            var self = Canon(o.Uri);
+            foreach (var c in o.Children) LinkChild(self, Canon(c), seen);
+            if (!string.IsNullOrEmpty(o.ParentUri)) LinkChild(Canon(o.ParentUri), self, seen);
         }
         _epgs = new Lazy<IReadOnlyList<EpgInfo>>(BuildEpgs);
         _epgByVnid = new Lazy<Dictionary<uint, EpgInfo>>(() =>
@@ -62,7 +76,16 @@ public sealed class PolicyDump
             return map;
         });
         _contracts = new Lazy<IReadOnlyList<ContractInfo>>(() => OfSubject("GbpContract").Select(BuildContract).ToArray());
+        _contractByUri = new Lazy<Dictionary<string, ContractInfo>>(() => ByCanonicalUri(Contracts, c => c.Uri));
+        _epgByUri = new Lazy<Dictionary<string, EpgInfo>>(() => ByCanonicalUri(Epgs, e => e.Uri));
         _securityGroups = new Lazy<IReadOnlyList<SecurityGroupInfo>>(() => OfSubject("GbpSecGroup").Select(BuildSecurityGroup).ToArray());
+    }
+
+    private Dictionary<string, T> ByCanonicalUri<T>(IEnumerable<T> items, Func<T, string> uri)
+    {
+        var map = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var i in items) map.TryAdd(Canon(uri(i)), i);
+        return map;
     }
 
     private void LinkChild(string parent, string child, HashSet<(string, string)> seen)
@@ -84,23 +107,33 @@ public sealed class PolicyDump
         dump = null;
         using var doc = JsonFields.TryParse(json, out error);
         if (doc is null) return false;
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Array)
-        {
-            error = $"policy dump must be a JSON array, not {root.ValueKind}";
-            return false;
-        }
-        var warnings = new List<string>();
-        var objects = new List<PolicyObject>();
-        var index = 0;
-        foreach (var e in root.EnumerateArray())
-        {
-            var o = ReadObject(e, index, warnings);
-            if (o is not null) objects.Add(o);
-            index++;
-        }
-        dump = new PolicyDump(objects, warnings);
+        PolicyDump? result = null;
+        string? shapeError = null;
+        var ok = JsonFields.Guard(Read, out var readError);
+        if (!ok) { error = shapeError ?? readError; return false; }
+        dump = result!;
         return true;
+
+        bool Read()
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                shapeError = $"policy dump must be a JSON array, not {root.ValueKind}";
+                return false;
+            }
+            var warnings = new List<string>();
+            var objects = new List<PolicyObject>();
+            var index = 0;
+            foreach (var e in root.EnumerateArray())
+            {
+                var o = ReadObject(e, index, warnings);
+                if (o is not null) objects.Add(o);
+                index++;
+            }
+            result = new PolicyDump(objects, warnings);
+            return true;
+        }
     }
 
     private static PolicyObject? ReadObject(JsonElement e, int index, List<string> warnings)
@@ -165,7 +198,7 @@ public sealed class PolicyDump
 
     /// <summary>The object with this URI; escapes compare case-insensitively (<c>%7C</c> = <c>%7c</c>).</summary>
     public PolicyObject? Find(string? uri) =>
-        string.IsNullOrEmpty(uri) ? null : _byCanonical.GetValueOrDefault(PolicyUri.Canonical(uri));
+        string.IsNullOrEmpty(uri) ? null : _byCanonical.GetValueOrDefault(Canon(uri));
 
     /// <summary>Objects of one class (case-insensitive).</summary>
     public IReadOnlyList<PolicyObject> OfSubject(string subject) =>
@@ -173,7 +206,7 @@ public sealed class PolicyDump
 
     /// <summary>Children of an object (from its list and from the children's parent_uri).</summary>
     public IReadOnlyList<PolicyObject> ChildrenOf(PolicyObject parent) =>
-        _children.TryGetValue(PolicyUri.Canonical(parent.Uri), out var list) ? list : Array.Empty<PolicyObject>();
+        _children.TryGetValue(Canon(parent.Uri), out var list) ? list : Array.Empty<PolicyObject>();
 
     /// <summary>Children of one class.</summary>
     public IEnumerable<PolicyObject> ChildrenOf(PolicyObject parent, string subject) =>
@@ -192,8 +225,7 @@ public sealed class PolicyDump
     /// <summary>The EPG named as in an endpoint file (tenant + <c>app|epg</c>).</summary>
     public EpgInfo? FindEpg(string policySpace, string epgName)
     {
-        var uri = PolicyUri.Canonical(PolicyUri.Epg(policySpace, epgName));
-        return Epgs.FirstOrDefault(e => PolicyUri.Canonical(e.Uri) == uri);
+        return _epgByUri.Value.GetValueOrDefault(Canon(PolicyUri.Epg(policySpace, epgName)));
     }
 
     /// <summary>
@@ -208,8 +240,7 @@ public sealed class PolicyDump
     /// <summary>The contract with this URI.</summary>
     public ContractInfo? FindContract(string uri)
     {
-        var key = PolicyUri.Canonical(uri);
-        return Contracts.FirstOrDefault(c => PolicyUri.Canonical(c.Uri) == key);
+        return _contractByUri.Value.GetValueOrDefault(Canon(uri));
     }
 
     /// <summary>
@@ -221,13 +252,13 @@ public sealed class PolicyDump
         var result = new List<ContractBinding>();
         void Add(IEnumerable<string> a, IEnumerable<string> b, ContractRole role)
         {
-            var other = new HashSet<string>(b.Select(PolicyUri.Canonical), StringComparer.Ordinal);
-            foreach (var uri in a.Where(u => other.Contains(PolicyUri.Canonical(u))).Distinct())
+            var other = new HashSet<string>(b.Select(Canon), StringComparer.Ordinal);
+            foreach (var uri in a.Where(u => other.Contains(Canon(u))).Distinct())
                 if (FindContract(uri) is { } c) result.Add(new ContractBinding(c, role));
         }
         Add(source.ConsumedContracts, destination.ProvidedContracts, ContractRole.SourceConsumes);
         Add(source.ProvidedContracts, destination.ConsumedContracts, ContractRole.SourceProvides);
-        if (PolicyUri.Canonical(source.Uri) == PolicyUri.Canonical(destination.Uri))
+        if (Canon(source.Uri) == Canon(destination.Uri))
             foreach (var uri in source.IntraContracts.Distinct())
                 if (FindContract(uri) is { } c) result.Add(new ContractBinding(c, ContractRole.IntraEpg));
         return result;
@@ -239,14 +270,14 @@ public sealed class PolicyDump
     /// <summary>A security group by tenant and name (as listed in an endpoint file).</summary>
     public SecurityGroupInfo? FindSecurityGroup(string policySpace, string name)
     {
-        var key = PolicyUri.Canonical(PolicyUri.InPolicySpace(policySpace, "GbpSecGroup", name));
-        return SecurityGroups.FirstOrDefault(s => PolicyUri.Canonical(s.Uri) == key);
+        var key = Canon(PolicyUri.InPolicySpace(policySpace, "GbpSecGroup", name));
+        return SecurityGroups.FirstOrDefault(s => Canon(s.Uri) == key);
     }
 
     /// <summary>A classifier by URI (e.g. the key of an <c>l24classifierRule</c> id).</summary>
     public ClassifierInfo? FindClassifier(string uri)
     {
-        var key = PolicyUri.Canonical(uri);
+        var key = Canon(uri);
         if (_classifierCache.TryGetValue(key, out var cached)) return cached;
         var o = Find(uri);
         var info = o is null ? null : BuildClassifier(o);
@@ -259,7 +290,7 @@ public sealed class PolicyDump
         var list = new List<EpgInfo>();
         foreach (var g in OfSubject("GbpEpGroup"))
         {
-            var ctx = ChildrenOf(g, "GbpeInstContext").FirstOrDefault() ?? Find(PolicyUri.Canonical(g.Uri) + "GbpeInstContext/");
+            var ctx = ChildrenOf(g, "GbpeInstContext").FirstOrDefault() ?? Find(Canon(g.Uri) + "GbpeInstContext/");
             list.Add(new EpgInfo
             {
                 Uri = g.Uri,

@@ -61,15 +61,53 @@ public static class PolicyUri
     public static string Canonical(string uri)
     {
         if (string.IsNullOrEmpty(uri)) return "";
-        var parts = uri.Split('/');
-        var sb = new StringBuilder(uri.Length + 4);
-        for (var i = 0; i < parts.Length; i++)
+        if (IsCanonicalFast(uri)) return uri;
+
+        // One pass, equivalent to Encode(Decode(segment)) per segment: an escape of an unreserved character becomes
+        // the character, other escapes get lowercase hex, other characters are escaped byte by byte.
+        var sb = new StringBuilder(uri.Length + 16);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < uri.Length; i++)
         {
-            if (i > 0) sb.Append('/');
-            sb.Append(Encode(Decode(parts[i])));
+            var c = uri[i];
+            if (c == '/' || IsUnreserved(c))
+            {
+                sb.Append(c);
+            }
+            else if (c == '%' && i + 2 < uri.Length && IsHex(uri[i + 1]) && IsHex(uri[i + 2]))
+            {
+                var b = (byte)(HexVal(uri[i + 1]) * 16 + HexVal(uri[i + 2]));
+                if (b < 0x80 && IsUnreserved((char)b)) sb.Append((char)b);
+                else AppendEscape(sb, b);
+                i += 2;
+            }
+            else
+            {
+                var width = char.IsHighSurrogate(c) && i + 1 < uri.Length && char.IsLowSurrogate(uri[i + 1]) ? 2 : 1;
+                var n = Encoding.UTF8.GetBytes(uri.AsSpan(i, width), utf8);
+                for (var k = 0; k < n; k++) AppendEscape(sb, utf8[k]);
+                i += width - 1;
+            }
         }
         if (sb[^1] != '/') sb.Append('/');
         return sb.ToString();
+    }
+
+    /// <summary>True when a URI has only unreserved characters and slashes and ends with a slash (already canonical).</summary>
+    internal static bool IsCanonicalFast(string uri)
+    {
+        if (uri.Length == 0 || uri[^1] != '/') return false;
+        foreach (var c in uri)
+            if (c != '/' && !IsUnreserved(c)) return false;
+        return true;
+    }
+
+    private static bool IsUnreserved(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~';
+
+    private static void AppendEscape(StringBuilder sb, byte b)
+    {
+        const string hex = "0123456789abcdef";
+        sb.Append('%').Append(hex[b >> 4]).Append(hex[b & 0xf]);
     }
 
     /// <summary>URI of a named object directly under a policy space, e.g. <c>(kube, GbpEpGroup, kube|app-a)</c>.</summary>

@@ -50,45 +50,55 @@ public sealed class ServiceFile
         value = null;
         using var doc = JsonFields.TryParse(json, out error);
         if (doc is null) return false;
-        var r = doc.RootElement;
-        if (r.ValueKind != JsonValueKind.Object)
-        {
-            error = $"service file must be a JSON object, not {r.ValueKind}";
-            return false;
-        }
-        var mappings = new List<ServiceMapping>();
-        foreach (var m in JsonFields.Objects(r, "service-mapping"))
-        {
-            int? affinity = null;
-            if (JsonFields.TryGet(m, "session-affinity", out var sa) && JsonFields.TryGet(sa, "client-ip", out var cip))
-                affinity = JsonFields.Int32(cip, "timeout-seconds");
-            mappings.Add(new ServiceMapping
-            {
-                ServiceIp = JsonFields.String(m, "service-ip"),
-                ServiceProto = JsonFields.String(m, "service-proto"),
-                ServicePort = JsonFields.Int32(m, "service-port"),
-                NextHopIps = JsonFields.Strings(m, "next-hop-ips"),
-                NextHopPort = JsonFields.Int32(m, "next-hop-port"),
-                ConntrackEnabled = JsonFields.Bool(m, "conntrack-enabled"),
-                NodePort = JsonFields.Int32(m, "node-port"),
-                SessionAffinityTimeoutSeconds = affinity,
-            });
-        }
-        value = new ServiceFile
-        {
-            Uuid = JsonFields.String(r, "uuid") ?? "",
-            DomainPolicySpace = JsonFields.String(r, "domain-policy-space"),
-            DomainName = JsonFields.String(r, "domain-name"),
-            ServiceMode = JsonFields.String(r, "service-mode"),
-            ServiceType = JsonFields.String(r, "service-type"),
-            ServiceMac = JsonFields.String(r, "service-mac"),
-            InterfaceName = JsonFields.String(r, "interface-name"),
-            InterfaceVlan = JsonFields.Int32(r, "interface-vlan"),
-            InterfaceIp = JsonFields.String(r, "interface-ip"),
-            Mappings = mappings,
-            Attributes = JsonFields.StringMap(r, "attributes"),
-        };
+        ServiceFile? result = null;
+        string? shapeError = null;
+        var ok = JsonFields.Guard(Read, out var readError);
+        if (!ok) { error = shapeError ?? readError; return false; }
+        value = result!;
         return true;
+
+        bool Read()
+        {
+            var r = doc.RootElement;
+            if (r.ValueKind != JsonValueKind.Object)
+            {
+                shapeError = $"service file must be a JSON object, not {r.ValueKind}";
+                return false;
+            }
+            var mappings = new List<ServiceMapping>();
+            foreach (var m in JsonFields.Objects(r, "service-mapping"))
+            {
+                int? affinity = null;
+                if (JsonFields.TryGet(m, "session-affinity", out var sa) && JsonFields.TryGet(sa, "client-ip", out var cip))
+                    affinity = JsonFields.Int32(cip, "timeout-seconds");
+                mappings.Add(new ServiceMapping
+                {
+                    ServiceIp = JsonFields.String(m, "service-ip"),
+                    ServiceProto = JsonFields.String(m, "service-proto"),
+                    ServicePort = JsonFields.Int32(m, "service-port"),
+                    NextHopIps = JsonFields.Strings(m, "next-hop-ips"),
+                    NextHopPort = JsonFields.Int32(m, "next-hop-port"),
+                    ConntrackEnabled = JsonFields.Bool(m, "conntrack-enabled"),
+                    NodePort = JsonFields.Int32(m, "node-port"),
+                    SessionAffinityTimeoutSeconds = affinity,
+                });
+            }
+            result = new ServiceFile
+            {
+                Uuid = JsonFields.String(r, "uuid") ?? "",
+                DomainPolicySpace = JsonFields.String(r, "domain-policy-space"),
+                DomainName = JsonFields.String(r, "domain-name"),
+                ServiceMode = JsonFields.String(r, "service-mode"),
+                ServiceType = JsonFields.String(r, "service-type"),
+                ServiceMac = JsonFields.String(r, "service-mac"),
+                InterfaceName = JsonFields.String(r, "interface-name"),
+                InterfaceVlan = JsonFields.Int32(r, "interface-vlan"),
+                InterfaceIp = JsonFields.String(r, "interface-ip"),
+                Mappings = mappings,
+                Attributes = JsonFields.StringMap(r, "attributes"),
+            };
+            return true;
+        }
     }
 
     /// <summary>Writes the file the way the host-agent does.</summary>

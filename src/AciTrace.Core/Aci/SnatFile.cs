@@ -41,29 +41,39 @@ public sealed class SnatFile
         value = null;
         using var doc = JsonFields.TryParse(json, out error);
         if (doc is null) return false;
-        var r = doc.RootElement;
-        if (r.ValueKind != JsonValueKind.Object)
-        {
-            error = $"snat file must be a JSON object, not {r.ValueKind}";
-            return false;
-        }
-        var remote = new List<SnatRemote>();
-        foreach (var rm in JsonFields.Objects(r, "remote"))
-            remote.Add(new SnatRemote { Mac = JsonFields.String(rm, "mac"), PortRanges = Ranges(rm) });
-        value = new SnatFile
-        {
-            Uuid = JsonFields.String(r, "uuid") ?? "",
-            SnatIp = JsonFields.String(r, "snat-ip"),
-            InterfaceName = JsonFields.String(r, "interface-name"),
-            InterfaceMac = JsonFields.String(r, "interface-mac"),
-            InterfaceVlan = JsonFields.Int32(r, "interface-vlan"),
-            Local = JsonFields.Bool(r, "local"),
-            Dest = JsonFields.Strings(r, "dest"),
-            Zone = JsonFields.Int32(r, "zone"),
-            PortRanges = Ranges(r),
-            Remote = remote,
-        };
+        SnatFile? result = null;
+        string? shapeError = null;
+        var ok = JsonFields.Guard(Read, out var readError);
+        if (!ok) { error = shapeError ?? readError; return false; }
+        value = result!;
         return true;
+
+        bool Read()
+        {
+            var r = doc.RootElement;
+            if (r.ValueKind != JsonValueKind.Object)
+            {
+                shapeError = $"snat file must be a JSON object, not {r.ValueKind}";
+                return false;
+            }
+            var remote = new List<SnatRemote>();
+            foreach (var rm in JsonFields.Objects(r, "remote"))
+                remote.Add(new SnatRemote { Mac = JsonFields.String(rm, "mac"), PortRanges = Ranges(rm) });
+            result = new SnatFile
+            {
+                Uuid = JsonFields.String(r, "uuid") ?? "",
+                SnatIp = JsonFields.String(r, "snat-ip"),
+                InterfaceName = JsonFields.String(r, "interface-name"),
+                InterfaceMac = JsonFields.String(r, "interface-mac"),
+                InterfaceVlan = JsonFields.Int32(r, "interface-vlan"),
+                Local = JsonFields.Bool(r, "local"),
+                Dest = JsonFields.Strings(r, "dest"),
+                Zone = JsonFields.Int32(r, "zone"),
+                PortRanges = Ranges(r),
+                Remote = remote,
+            };
+            return true;
+        }
     }
 
     private static IReadOnlyList<SnatPortRange> Ranges(JsonElement obj)
