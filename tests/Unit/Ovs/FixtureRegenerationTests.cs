@@ -110,5 +110,7 @@ public sealed class FixtureRegenerationTests(TwoNodeClusterFixture cluster, ITes
 
         var captured = await File.ReadAllTextAsync(Path.Combine(scenario.Directory, "trace.txt"));
         Assert.Equal(TraceNormalizer.Normalize(captured), TraceNormalizer.Normalize(live));
+        // The parser and judge must read the live output exactly as they read the fixture.
+        FixtureExpectation.Check(scenario, live);
     }
 }
