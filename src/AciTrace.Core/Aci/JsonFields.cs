@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace AciTrace.Aci;
+
+/// <summary>Tolerant readers over <see cref="JsonElement"/>: a field of the wrong type reads as absent, never throws.</summary>
+internal static class JsonFields
+{
+    internal static readonly JsonDocumentOptions Options = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        MaxDepth = 64,
+    };
+
+    internal static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Parses a document; null with an error text when it is not JSON.</summary>
+    internal static JsonDocument? TryParse(string? json, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            error = "empty input";
+            return null;
+        }
+        try
+        {
+            return JsonDocument.Parse(json, Options);
+        }
+        catch (JsonException ex)
+        {
+            error = "not valid JSON: " + ex.Message;
+        }
+        catch (ArgumentException ex)
+        {
+            error = "not valid JSON: " + ex.Message;
+        }
+        return null;
+    }
+
+    internal static bool TryGet(JsonElement obj, string name, out JsonElement value)
+    {
+        value = default;
+        return obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out value);
+    }
+
+    /// <summary>A string, or a number/bool written as text.</summary>
+    internal static string? String(JsonElement obj, string name) =>
+        TryGet(obj, name, out var v) ? AsString(v) : null;
+
+    internal static string? AsString(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String => v.GetString(),
+        JsonValueKind.Number => v.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => null,
+    };
+
+    /// <summary>An integer given as a JSON number or as numeric text.</summary>
+    internal static long? Integer(JsonElement obj, string name) =>
+        TryGet(obj, name, out var v) ? AsInteger(v) : null;
+
+    internal static long? AsInteger(JsonElement v)
+    {
+        if (v.ValueKind == JsonValueKind.Number)
+        {
+            if (v.TryGetInt64(out var l)) return l;
+            if (v.TryGetDouble(out var d) && Math.Abs(d) < 9.2e18 && Math.Floor(d) == d) return (long)d;
+            return null;
+        }
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            var s = v.GetString();
+            if (s is not null && long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
+        }
+        return null;
+    }
+
+    internal static int? Int32(JsonElement obj, string name)
+    {
+        var l = Integer(obj, name);
+        return l is >= int.MinValue and <= int.MaxValue ? (int)l.Value : null;
+    }
+
+    internal static bool? Bool(JsonElement obj, string name)
+    {
+        if (!TryGet(obj, name, out var v)) return null;
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.String when bool.TryParse(v.GetString(), out var b) => b,
+            JsonValueKind.Number when v.TryGetInt64(out var n) => n != 0,
+            _ => null,
+        };
+    }
+
+    /// <summary>An array of strings (non-strings skipped); a lone string reads as a one-element list.</summary>
+    internal static IReadOnlyList<string> Strings(JsonElement obj, string name)
+    {
+        if (!TryGet(obj, name, out var v)) return Array.Empty<string>();
+        if (v.ValueKind == JsonValueKind.String) return new[] { v.GetString() ?? "" };
+        if (v.ValueKind != JsonValueKind.Array) return Array.Empty<string>();
+        var list = new List<string>();
+        foreach (var item in v.EnumerateArray())
+            if (AsString(item) is { } s) list.Add(s);
+        return list;
+    }
+
+    internal static IEnumerable<JsonElement> Objects(JsonElement obj, string name)
+    {
+        if (!TryGet(obj, name, out var v)) yield break;
+        if (v.ValueKind == JsonValueKind.Object) { yield return v; yield break; }
+        if (v.ValueKind != JsonValueKind.Array) yield break;
+        foreach (var item in v.EnumerateArray())
+            if (item.ValueKind == JsonValueKind.Object) yield return item;
+    }
+
+    /// <summary>A flat string map (values that are not scalars are skipped).</summary>
+    internal static IReadOnlyDictionary<string, string> StringMap(JsonElement obj, string name)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!TryGet(obj, name, out var v) || v.ValueKind != JsonValueKind.Object) return map;
+        foreach (var p in v.EnumerateObject())
+            if (AsString(p.Value) is { } s) map[p.Name] = s;
+        return map;
+    }
+
+    internal static string Write(Action<Utf8JsonWriter> body)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, WriterOptions)) body(w);
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    internal static void StringIf(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null) w.WriteString(name, value);
+    }
+
+    internal static void NumberIf(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is not null) w.WriteNumber(name, value.Value);
+    }
+
+    internal static void BoolIf(Utf8JsonWriter w, string name, bool? value)
+    {
+        if (value is not null) w.WriteBoolean(name, value.Value);
+    }
+
+    internal static void StringsIf(Utf8JsonWriter w, string name, IReadOnlyList<string>? values, bool evenIfEmpty = false)
+    {
+        if (values is null || (values.Count == 0 && !evenIfEmpty)) return;
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
+    internal static void MapIf(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string>? map)
+    {
+        if (map is null || map.Count == 0) return;
+        w.WriteStartObject(name);
+        foreach (var (k, v) in map.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteString(k, v);
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace AciTrace.Aci;
+
+/// <summary>One <c>service-mapping</c> entry: a service IP/port and its next hops.</summary>
+public sealed class ServiceMapping
+{
+    public string? ServiceIp { get; init; }
+    /// <summary><c>tcp</c>, <c>udp</c> or <c>sctp</c>.</summary>
+    public string? ServiceProto { get; init; }
+    public int? ServicePort { get; init; }
+    public IReadOnlyList<string> NextHopIps { get; init; } = Array.Empty<string>();
+    public int? NextHopPort { get; init; }
+    public bool? ConntrackEnabled { get; init; }
+    public int? NodePort { get; init; }
+    /// <summary><c>session-affinity.client-ip.timeout-seconds</c>, when client-IP affinity is on.</summary>
+    public int? SessionAffinityTimeoutSeconds { get; init; }
+}
+
+/// <summary>
+/// An opflex service file (<c>&lt;uuid&gt;.service</c>) as the aci-containers host-agent writes it
+/// (research/opflex-pipeline.md 5.4).
+/// </summary>
+public sealed class ServiceFile
+{
+    public string Uuid { get; init; } = "";
+    public string? DomainPolicySpace { get; init; }
+    /// <summary>VRF name (<c>domain-name</c>).</summary>
+    public string? DomainName { get; init; }
+    /// <summary><c>loadbalancer</c> or <c>local-anycast</c> (the agent's default).</summary>
+    public string? ServiceMode { get; init; }
+    /// <summary><c>clusterIp</c>, <c>nodePort</c> or <c>loadBalancer</c>.</summary>
+    public string? ServiceType { get; init; }
+    public string? ServiceMac { get; init; }
+    public string? InterfaceName { get; init; }
+    public int? InterfaceVlan { get; init; }
+    public string? InterfaceIp { get; init; }
+    public IReadOnlyList<ServiceMapping> Mappings { get; init; } = Array.Empty<ServiceMapping>();
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Kubernetes service name (<c>attributes.name</c>).</summary>
+    public string? Name => Attributes.TryGetValue("name", out var v) ? v : null;
+    /// <summary>Kubernetes namespace (<c>attributes.namespace</c>).</summary>
+    public string? Namespace => Attributes.TryGetValue("namespace", out var v) ? v : null;
+
+    /// <summary>Reads a service file; false with a reason when it is not a JSON object.</summary>
+    public static bool TryParse(string? json, [NotNullWhen(true)] out ServiceFile? value, out string? error)
+    {
+        value = null;
+        using var doc = JsonFields.TryParse(json, out error);
+        if (doc is null) return false;
+        var r = doc.RootElement;
+        if (r.ValueKind != JsonValueKind.Object)
+        {
+            error = $"service file must be a JSON object, not {r.ValueKind}";
+            return false;
+        }
+        var mappings = new List<ServiceMapping>();
+        foreach (var m in JsonFields.Objects(r, "service-mapping"))
+        {
+            int? affinity = null;
+            if (JsonFields.TryGet(m, "session-affinity", out var sa) && JsonFields.TryGet(sa, "client-ip", out var cip))
+                affinity = JsonFields.Int32(cip, "timeout-seconds");
+            mappings.Add(new ServiceMapping
+            {
+                ServiceIp = JsonFields.String(m, "service-ip"),
+                ServiceProto = JsonFields.String(m, "service-proto"),
+                ServicePort = JsonFields.Int32(m, "service-port"),
+                NextHopIps = JsonFields.Strings(m, "next-hop-ips"),
+                NextHopPort = JsonFields.Int32(m, "next-hop-port"),
+                ConntrackEnabled = JsonFields.Bool(m, "conntrack-enabled"),
+                NodePort = JsonFields.Int32(m, "node-port"),
+                SessionAffinityTimeoutSeconds = affinity,
+            });
+        }
+        value = new ServiceFile
+        {
+            Uuid = JsonFields.String(r, "uuid") ?? "",
+            DomainPolicySpace = JsonFields.String(r, "domain-policy-space"),
+            DomainName = JsonFields.String(r, "domain-name"),
+            ServiceMode = JsonFields.String(r, "service-mode"),
+            ServiceType = JsonFields.String(r, "service-type"),
+            ServiceMac = JsonFields.String(r, "service-mac"),
+            InterfaceName = JsonFields.String(r, "interface-name"),
+            InterfaceVlan = JsonFields.Int32(r, "interface-vlan"),
+            InterfaceIp = JsonFields.String(r, "interface-ip"),
+            Mappings = mappings,
+            Attributes = JsonFields.StringMap(r, "attributes"),
+        };
+        return true;
+    }
+
+    /// <summary>Writes the file the way the host-agent does.</summary>
+    public string ToJson() => JsonFields.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("uuid", Uuid);
+        JsonFields.StringIf(w, "domain-policy-space", DomainPolicySpace);
+        JsonFields.StringIf(w, "domain-name", DomainName);
+        JsonFields.StringIf(w, "service-mode", ServiceMode);
+        JsonFields.StringIf(w, "service-type", ServiceType);
+        JsonFields.StringIf(w, "service-mac", ServiceMac);
+        JsonFields.StringIf(w, "interface-name", InterfaceName);
+        JsonFields.NumberIf(w, "interface-vlan", InterfaceVlan);
+        JsonFields.StringIf(w, "interface-ip", InterfaceIp);
+        w.WriteStartArray("service-mapping");
+        foreach (var m in Mappings)
+        {
+            w.WriteStartObject();
+            JsonFields.StringIf(w, "service-ip", m.ServiceIp);
+            JsonFields.StringIf(w, "service-proto", m.ServiceProto);
+            JsonFields.NumberIf(w, "service-port", m.ServicePort);
+            JsonFields.StringsIf(w, "next-hop-ips", m.NextHopIps, evenIfEmpty: true);
+            JsonFields.NumberIf(w, "next-hop-port", m.NextHopPort);
+            JsonFields.BoolIf(w, "conntrack-enabled", m.ConntrackEnabled);
+            JsonFields.NumberIf(w, "node-port", m.NodePort);
+            if (m.SessionAffinityTimeoutSeconds is { } t)
+            {
+                w.WriteStartObject("session-affinity");
+                w.WriteStartObject("client-ip");
+                w.WriteNumber("timeout-seconds", t);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        JsonFields.MapIf(w, "attributes", Attributes);
+        w.WriteEndObject();
+    });
+}
