@@ -1,0 +1,63 @@
+namespace AciTrace.Judging;
+
+/// <summary>
+/// What the judge needs to know about the ports of each bridge, as plain data (fill it from <c>ovs-ofctl show</c>
+/// port maps and the resolved endpoints). Bridges that are not listed get <see cref="BridgePorts.Empty"/>; the drop
+/// and SNAT tables then default from the bridge name (<c>br-access</c>: drop 9; <c>br-int</c>: drop 15, SNAT 8).
+/// </summary>
+public sealed class JudgeContext
+{
+    /// <summary>No port facts: outputs to plain ports judge as <see cref="TraceVerdict.Unknown"/>, never as delivered.</summary>
+    public static JudgeContext Empty { get; } = new();
+
+    /// <summary>Port facts by bridge name (ordinal).</summary>
+    public IReadOnlyDictionary<string, BridgePorts> Bridges { get; init; } =
+        new Dictionary<string, BridgePorts>(StringComparer.Ordinal);
+
+    /// <summary>The facts for <paramref name="bridge"/>, or <see cref="BridgePorts.Empty"/>.</summary>
+    public BridgePorts For(string bridge) =>
+        Bridges.TryGetValue(bridge, out var ports) ? ports : BridgePorts.Empty;
+
+    /// <summary>The explicit drop table of a bridge: its own setting, else 9 for br-access and 15 for br-int.</summary>
+    public int? DropTableFor(string bridge) => For(bridge).DropTable ?? DefaultDropTable(bridge);
+
+    /// <summary>The table whose <c>ip_src</c> rewrite is SNAT: its own setting, else 8 (SNAT_TABLE) for br-int.</summary>
+    public int? SnatTableFor(string bridge) => For(bridge).SnatTable ?? (bridge == "br-int" ? 8 : null);
+
+    /// <summary>EXP_DROP_TABLE of the opflex agent's bridges.</summary>
+    public static int? DefaultDropTable(string bridge) => bridge switch
+    {
+        "br-access" => 9,
+        "br-int" => 15,
+        _ => null,
+    };
+
+    /// <summary>A copy of this context with the facts of one bridge replaced.</summary>
+    public JudgeContext With(string bridge, BridgePorts ports)
+    {
+        var copy = new Dictionary<string, BridgePorts>(Bridges, StringComparer.Ordinal) { [bridge] = ports };
+        return new JudgeContext { Bridges = copy };
+    }
+}
+
+/// <summary>The roles of a bridge's OpenFlow ports (ofport numbers as in <c>output:N</c>).</summary>
+public sealed class BridgePorts
+{
+    private static readonly IReadOnlySet<int> NoPorts = new HashSet<int>();
+
+    /// <summary>No facts.</summary>
+    public static BridgePorts Empty { get; } = new();
+
+    /// <summary>Ports that are the destination on this bridge (the destination pod's veth on br-access).</summary>
+    public IReadOnlySet<int> DestinationPorts { get; init; } = NoPorts;
+    /// <summary>Patch ports and the bridge each leads to (br-int <c>pi-</c> ports lead to br-access).</summary>
+    public IReadOnlyDictionary<int, string> PatchPorts { get; init; } = new Dictionary<int, string>();
+    /// <summary>Tunnel ports (<c>vxlan0</c>).</summary>
+    public IReadOnlySet<int> TunnelPorts { get; init; } = NoPorts;
+    /// <summary>Uplink ports (<c>eth1</c>, the SNAT/service uplink).</summary>
+    public IReadOnlySet<int> UplinkPorts { get; init; } = NoPorts;
+    /// <summary>Overrides the explicit drop table (null: from the bridge name).</summary>
+    public int? DropTable { get; init; }
+    /// <summary>Overrides the SNAT table (null: from the bridge name).</summary>
+    public int? SnatTable { get; init; }
+}
