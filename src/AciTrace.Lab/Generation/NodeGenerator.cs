@@ -8,7 +8,7 @@ using static AciTrace.Lab.Generation.Of;
 namespace AciTrace.Lab.Generation;
 
 /// <summary>A service-mapping as the host-agent writes it (one per service port and resolved target port).</summary>
-public sealed record ServiceMapping(ResolvedService Service, ResolvedServicePort Port, int NextHopPort, IReadOnlyList<ResolvedPod> NextHops);
+public sealed record ServiceBackends(ResolvedService Service, ResolvedServicePort Port, int NextHopPort, IReadOnlyList<ResolvedPod> NextHops);
 
 /// <summary>Generates one node the way opflex-agent (stitched mode) and the aci-containers host-agent program it.</summary>
 public sealed class NodeGenerator
@@ -45,9 +45,9 @@ public sealed class NodeGenerator
     public static GeneratedNode Generate(ResolvedCluster c, ResolvedNode node) => new NodeGenerator(c, node, new SecurityGroupModel(c)).Run();
 
     /// <summary>Service mappings of the cluster (the same on every node).</summary>
-    public static IReadOnlyList<ServiceMapping> ServiceMappings(ResolvedCluster c)
+    public static IReadOnlyList<ServiceBackends> ServiceMappings(ResolvedCluster c)
     {
-        var result = new List<ServiceMapping>();
+        var result = new List<ServiceBackends>();
         foreach (var s in c.Services)
             foreach (var port in s.Ports)
             {
@@ -61,8 +61,8 @@ public sealed class NodeGenerator
                     var g = byPort.FindIndex(x => x.Port == np);
                     if (g < 0) byPort.Add((np.Value, [pod])); else byPort[g].Pods.Add(pod);
                 }
-                if (byPort.Count == 0) result.Add(new ServiceMapping(s, port, int.TryParse(port.TargetPort, out var t) ? t : port.Port, []));
-                foreach (var (np, pods) in byPort) result.Add(new ServiceMapping(s, port, np, pods));
+                if (byPort.Count == 0) result.Add(new ServiceBackends(s, port, int.TryParse(port.TargetPort, out var t) ? t : port.Port, []));
+                foreach (var (np, pods) in byPort) result.Add(new ServiceBackends(s, port, np, pods));
             }
         return result;
     }
@@ -390,7 +390,7 @@ public sealed class NodeGenerator
         _int.Add(14, 2, $"reg7={Hex((ulong)P)},in_port={P},metadata=0x403/0x4ff", "IN_PORT");
     }
 
-    private void ServiceFlows(ServiceMapping m, uint zone)
+    private void ServiceFlows(ServiceBackends m, uint zone)
     {
         var s = m.Service;
         var pr = m.Port.Protocol == "UDP" ? "udp" : "tcp";
