@@ -46,6 +46,33 @@ public sealed class ClusterSpec
     public List<SnatPolicySpec> SnatPolicies { get; set; } = [];
     /// <summary>Named external destinations.</summary>
     public List<ExternalSpec> Externals { get; set; } = [];
+    /// <summary>Named packets to trace, with an optional declared expectation.</summary>
+    public List<ScenarioSpec> Scenarios { get; set; } = [];
+}
+
+/// <summary>A scenario: a packet from a pod to a pod, service, external name, node (hostNetwork) or IP.</summary>
+public sealed class ScenarioSpec
+{
+    /// <summary>Scenario name.</summary>
+    public string Name { get; set; } = "";
+    /// <summary>Source pod "namespace/name".</summary>
+    public string From { get; set; } = "";
+    /// <summary>Destination pod "namespace/name".</summary>
+    public string? ToPod { get; set; }
+    /// <summary>Destination service "namespace/name" (ClusterIP).</summary>
+    public string? ToService { get; set; }
+    /// <summary>Destination external name.</summary>
+    public string? ToExternal { get; set; }
+    /// <summary>Destination IP.</summary>
+    public string? ToIp { get; set; }
+    /// <summary>tcp, udp, icmp or arp.</summary>
+    public string Protocol { get; set; } = "tcp";
+    /// <summary>Destination port (tcp/udp).</summary>
+    public int? Port { get; set; }
+    /// <summary>Source port (tcp/udp); default 40000.</summary>
+    public int? SourcePort { get; set; }
+    /// <summary>Declared expectation (Deliver, Forward, Drop, Punt); checked against the ground truth.</summary>
+    public string? Expect { get; set; }
 }
 
 /// <summary>A subnet with its gateway.</summary>

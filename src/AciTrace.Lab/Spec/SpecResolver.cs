@@ -344,12 +344,20 @@ public static class SpecResolver
         }
 
         if (errors.Count > 0) throw new LabSpecException(errors);
-        return new ResolvedCluster
+        var resolved = new ResolvedCluster
         {
             Spec = spec, Tenant = spec.Tenant, PodSubnets = podSubnets, NodeSubnet = nodeSubnet!, ServiceSubnet = serviceSubnet!,
             AnycastTunnelIp = anycast, Nodes = nodes, Epgs = epgs, Namespaces = namespaces, Pods = pods, Services = services,
             NetworkPolicies = spec.NetworkPolicies, Contracts = contracts, SnatPolicies = snats, Externals = externals,
         };
+        for (var i = 0; i < spec.Scenarios.Count; i++)
+        {
+            var sc = spec.Scenarios[i];
+            if (!IsName(sc.Name) || spec.Scenarios.Take(i).Any(x => x.Name == sc.Name)) Err($"scenarios[{i}].name", $"'{sc.Name}' is not a valid unique name");
+            else if (GroundTruth.Scenarios.ToQuery(resolved, sc, out var scErr) is null) Err($"scenarios[{i}] ({sc.Name})", scErr!);
+        }
+        if (errors.Count > 0) throw new LabSpecException(errors);
+        return resolved;
     }
 
     private static void ValidateRule(List<PeerSpec>? peers, List<PolicyPortSpec>? ports, string path, string peerKey, Action<string, string> err)
