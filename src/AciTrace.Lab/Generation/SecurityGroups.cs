@@ -148,11 +148,21 @@ public sealed class SecurityGroupModel
             else
                 numbers.AddRange(namedPortPods.SelectMany(x => x.Ports).Where(cp => cp.Name == p.Port && cp.Protocol == protoName)
                     .Select(cp => (cp.Port, cp.Port)).Distinct().OrderBy(x => x.Item1));
+            var named = p.Port is not null && !int.TryParse(p.Port, out _);
             foreach (var (from, to) in numbers)
             {
+                var ruleRemotes = remotes;
+                if (named && dir == SgDirection.Out)
+                {
+                    // an egress named port is the destination pod's port: only peers that name this number match
+                    var owners = namedPortPods.Where(x => x.Ports.Any(cp => cp.Name == p.Port && cp.Protocol == protoName && cp.Port == from))
+                        .Select(x => new IpCidr(x.Ip, 32));
+                    ruleRemotes = (remotes is null ? owners : owners.Where(remotes.Contains)).Distinct().ToList();
+                    if (ruleRemotes.Count == 0) continue;
+                }
                 var suffix = from == 0 ? $"{j}-{protoName.ToLowerInvariant()}" : $"{j}-{protoName.ToLowerInvariant()}-{from.ToString(CultureInfo.InvariantCulture)}";
                 rules.Add(new SgRule($"{baseName}-{suffix}", dir,
-                    new Classifier($"{sg}-{baseName}-{suffix}", "ipv4", proto, from == 0 ? null : from, from == 0 ? null : to, Reflexive: true), remotes));
+                    new Classifier($"{sg}-{baseName}-{suffix}", "ipv4", proto, from == 0 ? null : from, from == 0 ? null : to, Reflexive: true), ruleRemotes));
             }
         }
     }
