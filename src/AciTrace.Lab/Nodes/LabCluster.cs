@@ -1,0 +1,71 @@
+using AciTrace.Lab.Generation;
+using AciTrace.Lab.Ovs;
+using AciTrace.Lab.Spec;
+
+namespace AciTrace.Lab.Nodes;
+
+/// <summary>One simulated node: its OVS instance, generated state and files folder.</summary>
+public sealed class LabNode
+{
+    /// <summary>Node name.</summary>
+    public required string Name { get; init; }
+    /// <summary>The node's running OVS.</summary>
+    public required OvsInstance Ovs { get; init; }
+    /// <summary>What was generated for the node.</summary>
+    public required GeneratedNode Generated { get; init; }
+    /// <summary>&lt;stateDir&gt;/nodes/&lt;node&gt;.</summary>
+    public required string FilesRoot { get; init; }
+}
+
+/// <summary>A running simulated ACI CNI cluster: one real OVS per node, loaded with generated flows.</summary>
+public sealed class LabCluster : IAsyncDisposable
+{
+    private LabCluster(ResolvedCluster cluster, IReadOnlyDictionary<string, LabNode> nodes)
+    {
+        Cluster = cluster;
+        Nodes = nodes;
+    }
+
+    /// <summary>The resolved spec.</summary>
+    public ResolvedCluster Cluster { get; }
+
+    /// <summary>Nodes by name.</summary>
+    public IReadOnlyDictionary<string, LabNode> Nodes { get; }
+
+    /// <summary>Validates the spec, writes node files and starts one OVS per node (in parallel); nothing is left running on failure.</summary>
+    public static Task<LabCluster> StartAsync(ClusterSpec spec, string stateDir, CancellationToken ct = default) =>
+        StartAsync(SpecResolver.Resolve(spec), stateDir, ct);
+
+    /// <summary>Starts a cluster from an already resolved spec.</summary>
+    public static async Task<LabCluster> StartAsync(ResolvedCluster cluster, string stateDir, CancellationToken ct = default)
+    {
+        var generated = NodeGenerator.GenerateAll(cluster);
+        var started = new List<OvsInstance>();
+        var gate = new object();
+        try
+        {
+            var nodes = await Task.WhenAll(generated.Select(async g =>
+            {
+                var root = NodeStateWriter.Write(stateDir, g);
+                var ovs = await OvsInstance.StartAsync(Path.Combine(root, "ovs"), ct).ConfigureAwait(false);
+                lock (gate) started.Add(ovs);
+                await ovs.ConfigureAsync(NodeStateWriter.ToOvsTopology(g), ct).ConfigureAwait(false);
+                foreach (var bridge in new[] { "br-access", "br-int" })
+                    await ovs.AddTlvMapAsync(bridge, g.TlvMap, ct).ConfigureAwait(false);
+                await ovs.LoadFlowsAsync("br-access", NodeStateWriter.FlowText(g.AccessFlows), null, ct).ConfigureAwait(false);
+                await ovs.LoadFlowsAsync("br-int", NodeStateWriter.FlowText(g.IntFlows), string.Join("\n", g.IntGroups), ct).ConfigureAwait(false);
+                return new LabNode { Name = g.Name, Ovs = ovs, Generated = g, FilesRoot = root };
+            })).ConfigureAwait(false);
+            return new LabCluster(cluster, nodes.ToDictionary(n => n.Name));
+        }
+        catch
+        {
+            await Task.WhenAll(started.Select(o => o.DisposeAsync().AsTask())).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops every OVS instance.</summary>
+    public async ValueTask DisposeAsync() =>
+        await Task.WhenAll(Nodes.Values.Select(n => n.Ovs.DisposeAsync().AsTask())).ConfigureAwait(false);
+}
