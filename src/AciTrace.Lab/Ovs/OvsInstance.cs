@@ -1,0 +1,500 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace AciTrace.Lab.Ovs;
+
+/// <summary>
+/// A private Open vSwitch instance (ovsdb-server + ovs-vswitchd on the userspace "dummy" datapath) whose database,
+/// sockets, pid files and logs all live in one run directory. Several instances can run side by side.
+/// </summary>
+public sealed partial class OvsInstance : IAsyncDisposable
+{
+    /// <summary>Bridge protocols: OF1.3 for the agent-style flows, OF1.4+ for atomic bundles with groups.</summary>
+    public const string BridgeProtocols = "OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15";
+
+    private const int SigTerm = 15;
+    private const int SigKill = 9;
+    private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(5);
+
+    private readonly OvsTools _tools;
+    private readonly Dictionary<string, string> _environment;
+    private readonly OvsUnixctlClient? _control;
+    private int _stopped;
+
+    private OvsInstance(string runDirectory, OvsTools tools, int ovsdbServerPid, int vswitchdPid)
+    {
+        RunDirectory = runDirectory;
+        _tools = tools;
+        OvsdbServerPid = ovsdbServerPid;
+        VswitchdPid = vswitchdPid;
+        _environment = EnvironmentFor(runDirectory);
+        ControlSocketPath = Path.Combine(runDirectory, $"ovs-vswitchd.{vswitchdPid}.ctl");
+        _control = OvsUnixctlClient.CanUse(ControlSocketPath) ? new OvsUnixctlClient(ControlSocketPath) : null;
+    }
+
+    /// <summary>Absolute run directory holding conf.db, db.sock, *.mgmt, *.ctl, pid files and logs.</summary>
+    public string RunDirectory { get; }
+
+    /// <summary>Process id of ovsdb-server.</summary>
+    public int OvsdbServerPid { get; }
+
+    /// <summary>Process id of ovs-vswitchd.</summary>
+    public int VswitchdPid { get; }
+
+    /// <summary>The unixctl socket of ovs-vswitchd that <see cref="TraceAsync"/> talks JSON-RPC to.</summary>
+    public string ControlSocketPath { get; }
+
+    /// <summary>Timeout of every tool run and control-socket call.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When true (default) traces go over a persistent connection to the control socket; when false, or when the
+    /// socket path is too long for a unix socket, they run ovs-appctl.
+    /// </summary>
+    public bool UseControlSocket { get; set; } = true;
+
+    /// <summary>
+    /// Creates a fresh database in <paramref name="runDirectory"/> (created if needed; an old conf.db is replaced) and
+    /// starts ovsdb-server and ovs-vswitchd with the dummy datapath. Throws <see cref="OvsNotInstalledException"/> when
+    /// OVS is not installed and <see cref="OvsException"/> when a daemon does not start or one already runs there.
+    /// </summary>
+    public static async Task<OvsInstance> StartAsync(string runDirectory, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runDirectory);
+        var tools = OvsTools.Locate();
+        var dir = Path.GetFullPath(runDirectory).TrimEnd('/');
+        if (dir.Length == 0 || dir.Any(char.IsControl) || dir.Contains(','))
+        {
+            throw new ArgumentException($"Unusable run directory '{runDirectory}'.", nameof(runDirectory));
+        }
+        Directory.CreateDirectory(dir);
+        var running = FindDaemonProcesses(dir);
+        if (running.Count > 0)
+        {
+            throw new OvsException($"OVS daemons already run in '{dir}' (pids {string.Join(", ", running)}); stop them first.");
+        }
+        foreach (var stale in new[] { "conf.db", ".conf.db.~lock~", "ovsdb-server.pid", "ovs-vswitchd.pid", "db.sock" })
+        {
+            File.Delete(Path.Combine(dir, stale));
+        }
+
+        var env = EnvironmentFor(dir);
+        var timeout = TimeSpan.FromSeconds(30);
+        var db = Path.Combine(dir, "conf.db");
+        var dbSocket = Path.Combine(dir, "db.sock");
+        await RunCheckedAsync(tools.OvsdbTool, ["create", db, tools.Schema], env, timeout, ct).ConfigureAwait(false);
+
+        int? ovsdbPid = null;
+        try
+        {
+            await RunCheckedAsync(tools.OvsdbServer,
+                [db, "--detach", "--no-chdir", $"--pidfile={dir}/ovsdb-server.pid", $"--log-file={dir}/ovsdb-server.log",
+                 "-vconsole:off", $"--remote=punix:{dbSocket}"], env, timeout, ct).ConfigureAwait(false);
+            ovsdbPid = ReadPidFile(Path.Combine(dir, "ovsdb-server.pid"));
+            await RunCheckedAsync(tools.Vsctl, [$"--db=unix:{dbSocket}", "--no-wait", "--", "init"], env, timeout, ct)
+                .ConfigureAwait(false);
+            await RunCheckedAsync(tools.Vswitchd,
+                [$"unix:{dbSocket}", "--enable-dummy", "--disable-system", "--disable-system-route", "--detach", "--no-chdir",
+                 $"--pidfile={dir}/ovs-vswitchd.pid", $"--log-file={dir}/ovs-vswitchd.log", "-vconsole:off"], env, timeout, ct)
+                .ConfigureAwait(false);
+            var vswitchdPid = ReadPidFile(Path.Combine(dir, "ovs-vswitchd.pid"));
+            return new OvsInstance(dir, tools, ovsdbPid.Value, vswitchdPid);
+        }
+        catch
+        {
+            // Leave nothing behind when start-up fails half way.
+            foreach (var pid in FindDaemonProcesses(dir))
+            {
+                await TerminateAsync(pid, dir).ConfigureAwait(false);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates all bridges and ports of <paramref name="topology"/> in ONE ovs-vsctl transaction (dummy datapath,
+    /// fail_mode=secure, <see cref="BridgeProtocols"/>, pinned ofports), checks that every ofport was honoured, and
+    /// switches the datapath to kernel-style tunnel actions so that VXLAN output traces as set(tunnel(...)).
+    /// </summary>
+    public async Task ConfigureAsync(OvsTopology topology, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        if (topology.Bridges.Count == 0)
+        {
+            throw new ArgumentException("The topology has no bridge.", nameof(topology));
+        }
+        var args = new List<string> { "--timeout=" + (int)Math.Ceiling(CommandTimeout.TotalSeconds) };
+        var portNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var bridge in topology.Bridges)
+        {
+            ValidateName(bridge.Name, "bridge");
+            if (!portNames.Add(bridge.Name))
+            {
+                throw new ArgumentException($"Duplicate name '{bridge.Name}'.", nameof(topology));
+            }
+            args.AddRange(["--", "add-br", bridge.Name, "--", "set", "bridge", bridge.Name, "datapath_type=dummy",
+                "fail_mode=secure", "protocols=" + BridgeProtocols]);
+            var ofports = new HashSet<int>();
+            foreach (var port in bridge.Ports)
+            {
+                ValidatePort(port);
+                if (!portNames.Add(port.Name) || !ofports.Add(port.OfPort))
+                {
+                    throw new ArgumentException($"Duplicate port name or ofport: '{port.Name}' ({port.OfPort}).", nameof(topology));
+                }
+                args.AddRange(["--", "add-port", bridge.Name, port.Name, "--", "set", "interface", port.Name]);
+                args.AddRange(InterfaceSettings(port));
+            }
+        }
+        await VsCtlAsync(args, ct).ConfigureAwait(false);
+
+        var listing = await VsCtlAsync(["--format=csv", "--data=bare", "--no-headings", "--columns=name,ofport", "list", "Interface"], ct)
+            .ConfigureAwait(false);
+        var actual = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(','))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0], parts => parts[1].Trim(), StringComparer.Ordinal);
+        foreach (var port in topology.Bridges.SelectMany(b => b.Ports))
+        {
+            if (!actual.TryGetValue(port.Name, out var ofport) || ofport != port.OfPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                throw new OvsException($"Port '{port.Name}' got ofport {(ofport ?? "none")} instead of {port.OfPort}.");
+            }
+        }
+
+        // Per datapath backer (all dummy bridges share it) and lost on restart. Without it OVS would use native
+        // tunnelling (tnl_push), which needs an underlay route and ARP entry and traces unlike a kernel node.
+        await AppCtlAsync(["dpif/set-dp-features", topology.Bridges[0].Name, "tnl_push_pop", "false"], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Installs a tunnel-metadata TLV map (add-tlv-map syntax) on a bridge.</summary>
+    public Task AddTlvMapAsync(string bridge, string map, CancellationToken ct = default)
+    {
+        ValidateName(bridge, "bridge");
+        ValidateText(map, nameof(map));
+        return OfCtlAsync(["-O", "OpenFlow15", "add-tlv-map", bridge, map.Trim()], ct);
+    }
+
+    /// <summary>
+    /// Adds groups and flows (add-flows / add-groups syntax, one per line, '#' comment lines and blank lines allowed)
+    /// in ONE atomic OpenFlow 1.5 bundle: if any line is rejected nothing is installed and the exception carries
+    /// ovs-ofctl's error text.
+    /// </summary>
+    public async Task LoadFlowsAsync(string bridge, string flows, string? groups = null, CancellationToken ct = default)
+    {
+        ValidateName(bridge, "bridge");
+        ArgumentNullException.ThrowIfNull(flows);
+        var bundle = new StringBuilder();
+        foreach (var group in EntryLines(groups ?? ""))
+        {
+            bundle.Append("group add ").Append(group).Append('\n');
+        }
+        foreach (var flow in EntryLines(flows))
+        {
+            bundle.Append("flow add ").Append(flow).Append('\n');
+        }
+        if (bundle.Length == 0)
+        {
+            return;
+        }
+        var file = Path.Combine(RunDirectory, $"bundle-{bridge}-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(file, bundle.ToString(), ct).ConfigureAwait(false);
+        try
+        {
+            await OfCtlAsync(["-O", "OpenFlow15", "bundle", bridge, file], ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>
+    /// Runs <c>ofproto/trace bridge flow [options]</c> and returns exactly the text ovs-appctl would print.
+    /// An OVS error (unknown bridge, bad flow) becomes an <see cref="OvsException"/> with OVS's message.
+    /// </summary>
+    public async Task<string> TraceAsync(string bridge, string flow, IReadOnlyList<string>? options = null, CancellationToken ct = default)
+    {
+        ValidateText(bridge, nameof(bridge));
+        ValidateText(flow, nameof(flow));
+        var parameters = new List<string> { bridge, flow };
+        foreach (var option in options ?? [])
+        {
+            ValidateText(option, nameof(options));
+            parameters.Add(option);
+        }
+        if (UseControlSocket && _control is not null)
+        {
+            var reply = await _control.CallAsync("ofproto/trace", parameters, CommandTimeout, ct).ConfigureAwait(false);
+            if (reply.Error is not null)
+            {
+                throw new OvsException(reply.Error.TrimEnd('\n'), standardError: reply.Error);
+            }
+            return reply.Result!;
+        }
+        return await AppCtlAsync(["ofproto/trace", .. parameters], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs ovs-appctl against this instance's ovs-vswitchd and returns its standard output.</summary>
+    public Task<string> AppCtlAsync(params string[] args) => AppCtlAsync(args, CancellationToken.None);
+
+    /// <summary>Runs ovs-appctl against this instance's ovs-vswitchd and returns its standard output.</summary>
+    public Task<string> AppCtlAsync(IReadOnlyList<string> args, CancellationToken ct) =>
+        RunToolAsync(_tools.Appctl, ["--timeout=" + (int)Math.Ceiling(CommandTimeout.TotalSeconds), .. args], ct);
+
+    /// <summary>Runs ovs-ofctl (bridges are reached through &lt;run dir&gt;/&lt;bridge&gt;.mgmt) and returns its standard output.</summary>
+    public Task<string> OfCtlAsync(params string[] args) => OfCtlAsync(args, CancellationToken.None);
+
+    /// <summary>Runs ovs-ofctl (bridges are reached through &lt;run dir&gt;/&lt;bridge&gt;.mgmt) and returns its standard output.</summary>
+    public Task<string> OfCtlAsync(IReadOnlyList<string> args, CancellationToken ct) => RunToolAsync(_tools.Ofctl, args, ct);
+
+    /// <summary>Runs ovs-vsctl against this instance's database and returns its standard output.</summary>
+    public Task<string> VsCtlAsync(params string[] args) => VsCtlAsync(args, CancellationToken.None);
+
+    /// <summary>Runs ovs-vsctl against this instance's database and returns its standard output.</summary>
+    public Task<string> VsCtlAsync(IReadOnlyList<string> args, CancellationToken ct) =>
+        RunToolAsync(_tools.Vsctl, [$"--db=unix:{Path.Combine(RunDirectory, "db.sock")}", .. args], ct);
+
+    /// <summary>
+    /// Stops ovs-vswitchd and ovsdb-server (SIGTERM, then SIGKILL after 5 s) and waits until both are gone.
+    /// Safe to call more than once. The run directory (logs, database) is left for inspection.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+        if (_control is not null)
+        {
+            await _control.DisposeAsync().ConfigureAwait(false);
+        }
+        await TerminateAsync(VswitchdPid, RunDirectory).ConfigureAwait(false);
+        await TerminateAsync(OvsdbServerPid, RunDirectory).ConfigureAwait(false);
+        // Anything else started in this directory (e.g. a daemon whose pid file was rewritten).
+        foreach (var pid in FindDaemonProcesses(RunDirectory))
+        {
+            await TerminateAsync(pid, RunDirectory).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc cref="StopAsync"/>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    /// <summary>
+    /// Live (not zombie) ovsdb-server / ovs-vswitchd processes whose command line names <paramref name="runDirectory"/>.
+    /// </summary>
+    public static IReadOnlyList<int> FindDaemonProcesses(string runDirectory)
+    {
+        var dir = Path.GetFullPath(runDirectory).TrimEnd('/');
+        var found = new List<int>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), out var pid) && IsOurDaemon(pid, dir))
+            {
+                found.Add(pid);
+            }
+        }
+        return found;
+    }
+
+    private async Task<string> RunToolAsync(string tool, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        foreach (var arg in args)
+        {
+            ValidateText(arg, nameof(args));
+        }
+        var result = await OvsProcess.RunAsync(tool, args, _environment, CommandTimeout, ct).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw Failure(tool, args, result);
+        }
+        return result.StandardOutput;
+    }
+
+    private static async Task RunCheckedAsync(string tool, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> env,
+        TimeSpan timeout, CancellationToken ct)
+    {
+        var result = await OvsProcess.RunAsync(tool, args, env, timeout, ct).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw Failure(tool, args, result);
+        }
+    }
+
+    private static OvsException Failure(string tool, IReadOnlyList<string> args, OvsProcessResult result)
+    {
+        var stderr = result.StandardError.TrimEnd();
+        return new OvsException(
+            $"{Path.GetFileName(tool)} {string.Join(' ', args.Take(4))}{(args.Count > 4 ? " ..." : "")} failed (exit {result.ExitCode}): {stderr}",
+            result.ExitCode, result.StandardError);
+    }
+
+    private static Dictionary<string, string> EnvironmentFor(string dir) => new(StringComparer.Ordinal)
+    {
+        ["OVS_RUNDIR"] = dir,
+        ["OVS_LOGDIR"] = dir,
+        ["OVS_DBDIR"] = dir,
+        ["OVS_SYSCONFDIR"] = dir,
+    };
+
+    private static IEnumerable<string> InterfaceSettings(OvsPortSpec port)
+    {
+        var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        string type;
+        switch (port.Type)
+        {
+            case OvsPortType.Dummy:
+                type = "dummy";
+                break;
+            case OvsPortType.Internal:
+                type = "internal";
+                break;
+            case OvsPortType.Patch:
+                type = "patch";
+                options["peer"] = port.Peer!;
+                break;
+            case OvsPortType.Vxlan:
+                type = "vxlan";
+                options["remote_ip"] = "flow";
+                options["key"] = "flow";
+                options["dst_port"] = "8472";
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(port), port.Type, "Unknown port type.");
+        }
+        foreach (var (key, value) in port.Options ?? new Dictionary<string, string>())
+        {
+            options[key] = value;
+        }
+        yield return "type=" + type;
+        yield return "ofport_request=" + port.OfPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in options)
+        {
+            yield return $"options:{key}={value}";
+        }
+    }
+
+    private static void ValidatePort(OvsPortSpec port)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        ValidateName(port.Name, "port");
+        if (port.OfPort is < 1 or > 65279)
+        {
+            throw new ArgumentException($"Port '{port.Name}': ofport {port.OfPort} is outside 1..65279.");
+        }
+        if (port.Type == OvsPortType.Patch)
+        {
+            ValidateName(port.Peer ?? "", "patch peer");
+        }
+        else if (port.Peer is not null)
+        {
+            throw new ArgumentException($"Port '{port.Name}': only patch ports have a peer.");
+        }
+        foreach (var (key, value) in port.Options ?? new Dictionary<string, string>())
+        {
+            if (!OptionKeyPattern().IsMatch(key) || !OptionValuePattern().IsMatch(value))
+            {
+                throw new ArgumentException($"Port '{port.Name}': invalid option '{key}={value}'.");
+            }
+        }
+    }
+
+    private static void ValidateName(string name, string what)
+    {
+        if (string.IsNullOrEmpty(name) || !NamePattern().IsMatch(name))
+        {
+            throw new ArgumentException($"Invalid {what} name '{name}': use letters, digits, '_', '.', '-' (at most 64, not starting with '-').");
+        }
+    }
+
+    private static void ValidateText(string? text, string parameter)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 65536 || text.Any(c => char.IsControl(c)))
+        {
+            throw new ArgumentException("Empty, over-long or containing control characters.", parameter);
+        }
+    }
+
+    private static IEnumerable<string> EntryLines(string text)
+    {
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+            if (line.Any(char.IsControl))
+            {
+                throw new ArgumentException($"Control character in line '{line}'.");
+            }
+            yield return line;
+        }
+    }
+
+    private static int ReadPidFile(string path)
+    {
+        var text = File.Exists(path) ? File.ReadAllText(path).Trim() : "";
+        return int.TryParse(text, out var pid) && pid > 0
+            ? pid
+            : throw new OvsException($"The daemon did not write a valid pid file '{path}'.");
+    }
+
+    private static bool IsOurDaemon(int pid, string dir)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var close = stat.LastIndexOf(')');
+            if (close < 0 || close + 2 >= stat.Length || stat[close + 2] is 'Z' or 'X')
+            {
+                return false; // Gone, or a zombie waiting for init to reap it.
+            }
+            var argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            var exe = Path.GetFileName(argv[0]);
+            return exe is "ovs-vswitchd" or "ovsdb-server"
+                && argv.Any(a => a.Contains(dir + "/", StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task TerminateAsync(int pid, string dir)
+    {
+        if (!IsOurDaemon(pid, dir))
+        {
+            return;
+        }
+        _ = Kill(pid, SigTerm);
+        var deadline = DateTime.UtcNow + StopGracePeriod;
+        while (IsOurDaemon(pid, dir))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                _ = Kill(pid, SigKill);
+                deadline = DateTime.UtcNow + StopGracePeriod;
+            }
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+    }
+
+    // DllImport rather than LibraryImport: the project does not allow unsafe code, and int/int marshals trivially.
+#pragma warning disable SYSLIB1054
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+#pragma warning restore SYSLIB1054
+
+    [GeneratedRegex("^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,63}$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
+    private static partial Regex OptionKeyPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_.:/-]{1,255}$")]
+    private static partial Regex OptionValuePattern();
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+
+namespace AciTrace.Lab.Ovs;
+
+/// <summary>Locates the OVS daemons, tools and schema; throws <see cref="OvsNotInstalledException"/> when missing.</summary>
+internal sealed class OvsTools
+{
+    private static readonly string[] SearchDirectories = ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/sbin", "/bin"];
+    private static readonly string[] SchemaLocations =
+        ["/usr/share/openvswitch/vswitch.ovsschema", "/usr/local/share/openvswitch/vswitch.ovsschema"];
+
+    private OvsTools(string ovsdbTool, string ovsdbServer, string vswitchd, string vsctl, string ofctl, string appctl, string schema)
+    {
+        OvsdbTool = ovsdbTool;
+        OvsdbServer = ovsdbServer;
+        Vswitchd = vswitchd;
+        Vsctl = vsctl;
+        Ofctl = ofctl;
+        Appctl = appctl;
+        Schema = schema;
+    }
+
+    public string OvsdbTool { get; }
+    public string OvsdbServer { get; }
+    public string Vswitchd { get; }
+    public string Vsctl { get; }
+    public string Ofctl { get; }
+    public string Appctl { get; }
+    public string Schema { get; }
+
+    public static OvsTools Locate()
+    {
+        var missing = new List<string>();
+        string Find(string name)
+        {
+            var path = FindExecutable(name);
+            if (path is null)
+            {
+                missing.Add(name);
+            }
+            return path ?? name;
+        }
+
+        var tools = new OvsTools(Find("ovsdb-tool"), Find("ovsdb-server"), Find("ovs-vswitchd"), Find("ovs-vsctl"),
+            Find("ovs-ofctl"), Find("ovs-appctl"), SchemaLocations.FirstOrDefault(File.Exists) ?? "");
+        if (tools.Schema.Length == 0)
+        {
+            missing.Add("vswitch.ovsschema");
+        }
+        if (missing.Count > 0)
+        {
+            throw new OvsNotInstalledException(
+                $"Open vSwitch is not installed: {string.Join(", ", missing)} not found (searched {string.Join(", ", SearchDirectories)} and PATH). " +
+                "Install it with 'apt-get install -y --no-install-recommends openvswitch-switch'.");
+        }
+        return tools;
+    }
+
+    private static string? FindExecutable(string name)
+    {
+        var pathDirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var dir in SearchDirectories.Concat(pathDirs))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
+
+/// <summary>Result of one finished tool run.</summary>
+internal sealed record OvsProcessResult(int ExitCode, string StandardOutput, string StandardError);
+
+/// <summary>Runs OVS tools with an argv (never a shell), a private OVS environment, a timeout and cancellation.</summary>
+internal static class OvsProcess
+{
+    public static async Task<OvsProcessResult> RunAsync(
+        string executable,
+        IReadOnlyList<string> arguments,
+        IReadOnlyDictionary<string, string> environment,
+        TimeSpan timeout,
+        CancellationToken ct)
+    {
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = new Process { StartInfo = info };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new OvsNotInstalledException($"Cannot start '{executable}': {ex.Message}");
+        }
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+
+        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeoutCts.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeoutCts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillQuietly(process);
+            if (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw new OvsException($"'{Path.GetFileName(executable)} {string.Join(' ', arguments)}' timed out after {timeout.TotalSeconds:0.#} s and was killed.");
+        }
+        return new OvsProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(2000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+}
