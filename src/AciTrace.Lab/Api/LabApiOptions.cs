@@ -6,6 +6,13 @@ public sealed record LabApiOptions
     /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// Serve HTTPS with a fresh self-signed certificate (default). kubectl sends bearer tokens only over TLS, so
+    /// authentication, RBAC mode and the 401 answer need it. With false the server speaks plain HTTP and treats every
+    /// request as the admin user (kubectl sends no credentials over http).
+    /// </summary>
+    public bool UseTls { get; init; } = true;
+
     /// <summary>Bearer token of the cluster-admin user (random unless given).</summary>
     public string AdminToken { get; init; } = NewToken();
 

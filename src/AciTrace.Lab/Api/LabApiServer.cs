@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using AciTrace.Lab.Kube;
@@ -55,6 +56,9 @@ public sealed class LabApiServer : IAsyncDisposable
     /// <summary>Base address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Address { get; private set; }
 
+    /// <summary>PEM of the server's self-signed TLS certificate (null with <see cref="LabApiOptions.UseTls"/> false).</summary>
+    public string? CertificatePem { get; private init; }
+
     /// <summary>Settings the server runs with.</summary>
     public LabApiOptions Options { get; }
 
@@ -79,6 +83,7 @@ public sealed class LabApiServer : IAsyncDisposable
         if (string.IsNullOrEmpty(options.AdminToken)) throw new ArgumentException("An admin token is required.", nameof(options));
         if (options.ViewerToken == options.AdminToken) throw new ArgumentException("The viewer token must differ from the admin token.", nameof(options));
 
+        X509Certificate2? certificate = options.UseTls ? LabCertificate.Create() : null;
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(LabApiServer).Assembly.GetName().Name,
@@ -89,10 +94,18 @@ public sealed class LabApiServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, options.Port, l => l.Protocols = HttpProtocols.Http1);
+            k.Listen(IPAddress.Loopback, options.Port, l =>
+            {
+                // HTTP/1.1 only: the WebSocket upgrade of exec needs it (ALPN then never offers h2).
+                l.Protocols = HttpProtocols.Http1;
+                if (certificate is not null) l.UseHttps(certificate);
+            });
         });
         WebApplication app = builder.Build();
-        var server = new LabApiServer(options, model, exec, app);
+        var server = new LabApiServer(options, model, exec, app)
+        {
+            CertificatePem = certificate?.ExportCertificatePem(),
+        };
         options.Faults.Changed += server.OnFaultsChanged;
         server.OnFaultsChanged();
         app.UseWebSockets();
@@ -120,7 +133,7 @@ public sealed class LabApiServer : IAsyncDisposable
     {
         var users = new List<LabKubeconfigUser> { new(LabKubeconfig.AdminContext, Options.AdminUser, Options.AdminToken, defaultNamespace) };
         if (Options.ViewerToken is not null) users.Add(new(LabKubeconfig.ViewerContext, Options.ViewerUser, Options.ViewerToken, defaultNamespace));
-        return LabKubeconfig.Render(Address, users, currentContext);
+        return LabKubeconfig.Render(Address, users, currentContext, CertificatePem);
     }
 
     /// <summary>Writes <see cref="RenderKubeconfig"/> to a file (mode 0600).</summary>
@@ -241,6 +254,7 @@ public sealed class LabApiServer : IAsyncDisposable
 
     private string? Authenticate(HttpRequest request)
     {
+        if (!Options.UseTls) return Options.AdminUser;
         string header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return null;
         byte[] token = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());

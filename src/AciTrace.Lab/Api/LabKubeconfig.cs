@@ -19,11 +19,18 @@ public static class LabKubeconfig
     public const string ViewerContext = "aci-lab-viewer";
 
     /// <summary>Renders a kubeconfig with one cluster and one context per user.</summary>
-    public static string Render(Uri server, IReadOnlyList<LabKubeconfigUser> users, string currentContext, string clusterName = "aci-lab")
+    /// <param name="server">API server address.</param>
+    /// <param name="users">Users and their contexts.</param>
+    /// <param name="currentContext">Current context.</param>
+    /// <param name="certificateAuthorityPem">PEM of the server's certificate (for https), or null.</param>
+    /// <param name="clusterName">Cluster entry name.</param>
+    public static string Render(Uri server, IReadOnlyList<LabKubeconfigUser> users, string currentContext, string? certificateAuthorityPem = null, string clusterName = "aci-lab")
     {
         var y = new StringBuilder();
         y.Append("apiVersion: v1\nkind: Config\nclusters:\n");
         y.Append($"- name: {Q(clusterName)}\n  cluster:\n    server: {Q(server.GetLeftPart(UriPartial.Authority))}\n");
+        if (certificateAuthorityPem is not null)
+            y.Append($"    certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(certificateAuthorityPem))}\n");
         y.Append("users:\n");
         foreach (LabKubeconfigUser u in users) y.Append($"- name: {Q(u.User)}\n  user:\n    token: {Q(u.Token)}\n");
         y.Append("contexts:\n");
