@@ -124,6 +124,7 @@ public sealed class KubectlGetTests(LabApiFixture lab) : IClassFixture<LabApiFix
         JsonNode svc = JsonNode.Parse((await Ok(lab.Admin.RunAsync("get", "svc", "web", "-o", "json"))).Stdout)!;
         Assert.Equal("http", (string?)svc["spec"]!["ports"]![0]!["targetPort"]);
         Assert.Equal("10.96.0.10", (string?)svc["spec"]!["clusterIP"]);
+        Assert.Equal("RequireDualStack", (string?)svc["spec"]!["ipFamilyPolicy"]);
         Assert.Equal("web", (string?)svc["spec"]!["selector"]!["app"]);
 
         JsonNode slices = JsonNode.Parse((await Ok(lab.Admin.RunAsync("get", "endpointslices", "-l", "kubernetes.io/service-name=web", "-o", "json"))).Stdout)!;
@@ -169,7 +170,7 @@ public sealed class KubectlGetTests(LabApiFixture lab) : IClassFixture<LabApiFix
     {
         KubectlResult r = await lab.BadToken.RunAsync("get", "pods");
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("error: You must be logged in to the server (Unauthorized)", r.Stderr);
+        Assert.EndsWith("error: You must be logged in to the server (the server has asked for the client to provide credentials)\n", r.Stderr);
     }
 
     [Fact]

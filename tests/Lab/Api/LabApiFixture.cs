@@ -83,7 +83,7 @@ public class LabApiFixture : IAsyncLifetime
                 Pod("other", "pending-1", "node-a", "10.0.0.11", [], "Pending", false, new() { ["app"] = "batch" }),
             ],
             [
-                new KubeService("demo", "web", KubeUid.For("Service", "demo", "web"), "ClusterIP", ["10.96.0.10"],
+                new KubeService("demo", "web", KubeUid.For("Service", "demo", "web"), "ClusterIP", ["10.96.0.10", "fd00:96::a"],
                     [new KubeServicePort("http", 80, KubeIntOrString.FromString("http"))], new Dictionary<string, string> { ["app"] = "web" }),
                 new KubeService("demo", "db", KubeUid.For("Service", "demo", "db"), "NodePort", ["10.96.0.20"],
                     [new KubeServicePort(null, 5432, KubeIntOrString.FromInt(5432), NodePort: 30432)], new Dictionary<string, string> { ["app"] = "db" }),
@@ -113,7 +113,7 @@ public class LabApiFixture : IAsyncLifetime
         File.WriteAllBytes(Path.Combine(agent, "ids", "service.id"), IdFileBytes);
         File.WriteAllText(Path.Combine(agent, "endpoints", "web-1.ep"), """{"uuid":"web-1_abc_vethweb1","ip":["10.2.0.5"],"mac":"0a:58:0a:02:00:05"}""" + "\n");
         File.WriteAllText(Path.Combine(nodeDir, "gbp_inspect-dump.json"),
-            """[{"subject":"DmtreeRoot","uri":"/","properties":[],"children":[]},{"subject":"GbpeInstContext","uri":"/PolicyUniverse/PolicySpace/kube/GbpEpGroup/kube%7cdemo/GbpeInstContext/","properties":[{"name":"encapId","data":15725]}]}]""");
+            """[{"subject":"DmtreeRoot","uri":"/","properties":[],"children":[]},{"subject":"GbpeInstContext","uri":"/PolicyUniverse/PolicySpace/kube/GbpEpGroup/kube%7cdemo/GbpeInstContext/","properties":[{"name":"encapId","data":15725}]}]""");
     }
 }
 
