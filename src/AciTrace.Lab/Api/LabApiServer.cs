@@ -34,6 +34,7 @@ public sealed record LabExecRecord(string Namespace, string Pod, string Containe
 /// </summary>
 public sealed class LabApiServer : IAsyncDisposable
 {
+    private const int MaxExecLog = 10_000;
     private static readonly string[] ExecProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
 
     private readonly WebApplication _app;
@@ -71,7 +72,7 @@ public sealed class LabApiServer : IAsyncDisposable
     /// <summary>The cluster as served right now (faults applied).</summary>
     public LabKubeModel CurrentView => _view;
 
-    /// <summary>Every exec handled so far, oldest first.</summary>
+    /// <summary>The execs handled so far (the last 10,000), oldest first.</summary>
     public IReadOnlyList<LabExecRecord> ExecLog => [.. _execLog];
 
     /// <summary>Starts the server; returns once it accepts connections.</summary>
@@ -589,6 +590,7 @@ public sealed class LabApiServer : IAsyncDisposable
             }
         }, ctx.RequestAborted, _stopping.Token).ConfigureAwait(false);
         _execLog.Enqueue(new LabExecRecord(ns, podName, container, argv, exitCode, started.Elapsed));
+        while (_execLog.Count > MaxExecLog) _execLog.TryDequeue(out _);
     }
 
     private static async Task WriteJsonAsync(HttpContext ctx, int code, JsonObject body)
