@@ -1,0 +1,250 @@
+using System.Text.RegularExpressions;
+
+namespace AciTrace.Lab.Api;
+
+/// <summary>Verdict of <see cref="LabExecAllowlist.Check"/>.</summary>
+/// <param name="Allowed">Whether the command may run.</param>
+/// <param name="Tool">The command's tool name (argv[0] without its directory), e.g. <c>ovs-appctl</c>.</param>
+/// <param name="ExitCode">0 when allowed; 127 (no such executable in that container) or 126 (refused) otherwise.</param>
+/// <param name="Message">Why it was refused (goes to stderr), empty when allowed.</param>
+public sealed record LabExecDecision(bool Allowed, string Tool, int ExitCode, string Message)
+{
+    /// <summary>The refusal as an exec result (stderr = message).</summary>
+    public LabExecResult ToResult() => LabExecResult.FromText(ExitCode, "", Message.Length == 0 ? "" : Message + "\n");
+}
+
+/// <summary>
+/// The single place that decides which commands the lab runs in the ACI system pods. Only read-only forms pass:
+/// <list type="bullet">
+/// <item><c>ovs-appctl [--timeout=N] ofproto/trace ... | dpif/show [dp] | version</c> (no <c>-generate</c>);</item>
+/// <item><c>ovs-ofctl [-O OpenFlow1X] [--names|--no-names|--no-stats|--sort|--rsort] show|dump-flows|dump-groups|dump-ports-desc|dump-ports|dump-tables BRIDGE [...]</c>;</item>
+/// <item><c>ovs-vsctl [--format=..|--columns=..|--data=..|--bare|--no-headings|--timeout=N] show|list-br|list-ports|list-ifaces|br-exists|port-to-br|iface-to-br|get|list|find ...</c> (no <c>--</c> command chaining);</item>
+/// <item><c>cat PATH...</c> and <c>ls [-1] PATH</c> under <c>/usr/local/var/lib/opflex-agent-ovs/{endpoints,services,snats,ids}</c> (no <c>..</c>);</item>
+/// <item><c>gbp_inspect [-f] [-p] [-r] [-q CLASS] [-u URI] [-t dump|tree]</c> in the opflex-agent container.</item>
+/// </list>
+/// OVS tools exist only in the <c>aci-containers-openvswitch</c> container and <c>gbp_inspect</c> only in
+/// <c>opflex-agent</c>; elsewhere they are "not found" (127). Everything else is refused with exit code 126.
+/// </summary>
+public static partial class LabExecAllowlist
+{
+    /// <summary>Role of the <c>aci-containers-host-*</c> pods.</summary>
+    public const string HostRole = "host";
+
+    /// <summary>Role of the <c>aci-containers-openvswitch-*</c> pods.</summary>
+    public const string OpenVswitchRole = "openvswitch";
+
+    /// <summary>The opflex agent's state directory on a node.</summary>
+    public const string OpflexStateDir = "/usr/local/var/lib/opflex-agent-ovs";
+
+    /// <summary>Subdirectories of <see cref="OpflexStateDir"/> that may be read.</summary>
+    public static readonly IReadOnlyList<string> ReadableDirs = ["endpoints", "services", "snats", "ids"];
+
+    private static readonly string[] BinDirs = ["/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/"];
+    private static readonly string[] OfctlVerbs = ["show", "dump-flows", "dump-groups", "dump-ports-desc", "dump-ports", "dump-tables"];
+    private static readonly string[] OfctlFlags = ["--names", "--no-names", "--no-stats", "--stats", "--sort", "--rsort"];
+    private static readonly string[] VsctlVerbs = ["show", "list-br", "list-ports", "list-ifaces", "br-exists", "port-to-br", "iface-to-br", "get", "list", "find"];
+
+    /// <summary>The tools present in a container of a system pod.</summary>
+    public static IReadOnlyList<string> ToolsIn(string podRole, string container) => (podRole, container) switch
+    {
+        (OpenVswitchRole, "aci-containers-openvswitch") => ["ovs-appctl", "ovs-ofctl", "ovs-vsctl", "cat", "ls"],
+        (HostRole, "opflex-agent") => ["gbp_inspect", "cat", "ls"],
+        (HostRole, _) => ["cat", "ls"],
+        _ => [],
+    };
+
+    /// <summary>Decides whether <paramref name="argv"/> may run in that container of a system pod.</summary>
+    public static LabExecDecision Check(string podRole, string container, IReadOnlyList<string> argv)
+    {
+        if (argv.Count == 0) return Deny("", 126, "no command given");
+        string tool = ToolName(argv[0]);
+        if (!ToolsIn(podRole, container).Contains(tool))
+        {
+            return new LabExecDecision(false, tool, 127,
+                $"OCI runtime exec failed: exec failed: unable to start container process: exec: \"{argv[0]}\": executable file not found in $PATH: unknown");
+        }
+        if (argv.Any(a => a.Any(char.IsControl))) return Deny(tool, 126, "arguments must not contain control characters");
+        string? why = tool switch
+        {
+            "ovs-appctl" => CheckAppCtl(argv),
+            "ovs-ofctl" => CheckOfCtl(argv),
+            "ovs-vsctl" => CheckVsCtl(argv),
+            "cat" => CheckCat(argv),
+            "ls" => CheckLs(argv),
+            "gbp_inspect" => CheckGbpInspect(argv),
+            _ => "unknown tool",
+        };
+        return why is null ? new LabExecDecision(true, tool, 0, "") : Deny(tool, 126, why);
+    }
+
+    /// <summary>argv[0] without a standard binary directory (<c>/usr/bin/ovs-appctl</c> -> <c>ovs-appctl</c>); other paths are kept.</summary>
+    public static string ToolName(string argv0)
+    {
+        foreach (string dir in BinDirs)
+        {
+            if (argv0.StartsWith(dir, StringComparison.Ordinal) && argv0.IndexOf('/', dir.Length) < 0) return argv0[dir.Length..];
+        }
+        return argv0;
+    }
+
+    /// <summary>
+    /// Maps an allowed in-pod path to its part below <see cref="OpflexStateDir"/> (e.g. <c>ids/service.id</c>; empty for
+    /// the directory itself), or null when the path is outside the readable directories or not normalized.
+    /// </summary>
+    public static string? RelativeStatePath(string path, bool allowRoot)
+    {
+        if (path == OpflexStateDir || path == OpflexStateDir + "/") return allowRoot ? "" : null;
+        if (!path.StartsWith(OpflexStateDir + "/", StringComparison.Ordinal)) return null;
+        string rest = path[(OpflexStateDir.Length + 1)..];
+        if (rest.EndsWith('/')) rest = rest[..^1];
+        string[] segments = rest.Split('/');
+        if (segments.Any(s => s.Length == 0 || s == "." || s == "..")) return null;
+        return ReadableDirs.Contains(segments[0]) ? rest : null;
+    }
+
+    private static LabExecDecision Deny(string tool, int code, string why) =>
+        new(false, tool, code, $"aci-lab: refused by the read-only exec allowlist: {why}");
+
+    private static string? CheckAppCtl(IReadOnlyList<string> argv)
+    {
+        int i = 1;
+        if (i < argv.Count && TimeoutOption().IsMatch(argv[i])) i++;
+        if (i >= argv.Count) return "ovs-appctl needs a command";
+        string command = argv[i];
+        IEnumerable<string> rest = argv.Skip(i + 1);
+        return command switch
+        {
+            "ofproto/trace" when !rest.Any() => "ofproto/trace needs a bridge and a flow",
+            "ofproto/trace" when rest.Any(a => a == "-generate") => "ofproto/trace -generate injects a packet",
+            "ofproto/trace" => null,
+            "dpif/show" when rest.All(DatapathName().IsMatch) => null,
+            "version" when !rest.Any() => null,
+            _ => $"ovs-appctl {command} is not a read-only command the lab allows (ofproto/trace, dpif/show, version)",
+        };
+    }
+
+    private static string? CheckOfCtl(IReadOnlyList<string> argv)
+    {
+        int i = 1;
+        while (i < argv.Count && argv[i].StartsWith('-'))
+        {
+            string o = argv[i];
+            if (o == "-O" && i + 1 < argv.Count && OpenFlowVersions().IsMatch(argv[i + 1])) i += 2;
+            else if (o.StartsWith("-O", StringComparison.Ordinal) && o.Length > 2 && OpenFlowVersions().IsMatch(o[2..])) i++;
+            else if (o.StartsWith("--protocols=", StringComparison.Ordinal) && OpenFlowVersions().IsMatch(o["--protocols=".Length..])) i++;
+            else if (OfctlFlags.Contains(o) || o.StartsWith("--sort=", StringComparison.Ordinal) || o.StartsWith("--rsort=", StringComparison.Ordinal)) i++;
+            else return $"ovs-ofctl option {o} is not allowed";
+        }
+        if (i >= argv.Count) return "ovs-ofctl needs a command";
+        if (!OfctlVerbs.Contains(argv[i])) return $"ovs-ofctl {argv[i]} is not a read-only command the lab allows ({string.Join(", ", OfctlVerbs)})";
+        if (i + 1 >= argv.Count || !IsName(argv[i + 1])) return $"ovs-ofctl {argv[i]} needs a bridge name";
+        if (argv.Count - (i + 2) > 1) return "too many arguments";
+        return null;
+    }
+
+    private static string? CheckVsCtl(IReadOnlyList<string> argv)
+    {
+        int i = 1;
+        while (i < argv.Count && argv[i].StartsWith('-'))
+        {
+            string o = argv[i];
+            if (o is "--bare" or "--no-headings" or "--pretty" || TimeoutOption().IsMatch(o)
+                || VsctlValueOption().IsMatch(o)) i++;
+            else return o == "--" ? "ovs-vsctl command chaining (--) is not allowed" : $"ovs-vsctl option {o} is not allowed";
+        }
+        if (i >= argv.Count) return "ovs-vsctl needs a command";
+        if (!VsctlVerbs.Contains(argv[i])) return $"ovs-vsctl {argv[i]} is not a read-only command the lab allows ({string.Join(", ", VsctlVerbs)})";
+        if (argv.Skip(i + 1).Any(a => a.StartsWith('-'))) return "options after the ovs-vsctl command are not allowed";
+        return null;
+    }
+
+    private static string? CheckCat(IReadOnlyList<string> argv)
+    {
+        if (argv.Count < 2) return "cat needs a file under " + OpflexStateDir;
+        foreach (string p in argv.Skip(1))
+        {
+            if (RelativeStatePath(p, allowRoot: false) is null) return $"cat may only read files under {OpflexStateDir}/{{{string.Join(",", ReadableDirs)}}}: {p}";
+        }
+        return null;
+    }
+
+    private static string? CheckLs(IReadOnlyList<string> argv)
+    {
+        List<string> paths = [.. argv.Skip(1).Where(a => a != "-1")];
+        if (paths.Count != 1) return "ls takes exactly one directory (and optionally -1)";
+        return RelativeStatePath(paths[0], allowRoot: true) is null ? $"ls may only list {OpflexStateDir} and its {string.Join(", ", ReadableDirs)} directories: {paths[0]}" : null;
+    }
+
+    private static string? CheckGbpInspect(IReadOnlyList<string> argv) =>
+        GbpInspectQuery.TryParse(argv, out _, out string error) ? null : error;
+
+    private static bool IsName(string s) => BridgeName().IsMatch(s);
+
+    // No ':' or '/': ovs-ofctl would read "tcp:HOST:PORT" or "unix:PATH" as a remote switch.
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex BridgeName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.@-]{1,64}$")]
+    private static partial Regex DatapathName();
+
+    [GeneratedRegex(@"^OpenFlow1[0-5](,OpenFlow1[0-5])*$")]
+    private static partial Regex OpenFlowVersions();
+
+    [GeneratedRegex(@"^(--timeout=[0-9]{1,4}|-T[0-9]{1,4})$")]
+    private static partial Regex TimeoutOption();
+
+    [GeneratedRegex(@"^(--format=(table|list|json|csv|html)|--columns=[A-Za-z0-9_,:]+|--data=(bare|string|json))$")]
+    private static partial Regex VsctlValueOption();
+}
+
+/// <summary>A parsed read-only <c>gbp_inspect</c> command line (<c>-fprq DmtreeRoot -t dump</c> and the like).</summary>
+public sealed record GbpInspectQuery(bool Follow, bool Properties, bool Recursive, string? ClassName, string? Uri, string Type)
+{
+    /// <summary>Parses getopt-style flags (clusters like <c>-fprq</c> allowed); false with a message for anything else.</summary>
+    public static bool TryParse(IReadOnlyList<string> argv, out GbpInspectQuery query, out string error)
+    {
+        query = new GbpInspectQuery(false, false, false, null, null, "tree");
+        error = "";
+        bool f = false, p = false, r = false;
+        string? cls = null, uri = null, type = "tree";
+        for (int i = 1; i < argv.Count; i++)
+        {
+            string a = argv[i];
+            if (a.Length < 2 || a[0] != '-' || a[1] == '-')
+            {
+                error = $"aci-lab: refused by the read-only exec allowlist: unexpected gbp_inspect argument {a}";
+                return false;
+            }
+            for (int k = 1; k < a.Length; k++)
+            {
+                char c = a[k];
+                if (c is 'f') f = true;
+                else if (c is 'p') p = true;
+                else if (c is 'r') r = true;
+                else if (c is 'q' or 'u' or 't')
+                {
+                    string? value = k + 1 < a.Length ? a[(k + 1)..] : i + 1 < argv.Count ? argv[++i] : null;
+                    if (value is null)
+                    {
+                        error = $"aci-lab: refused by the read-only exec allowlist: gbp_inspect -{c} needs a value";
+                        return false;
+                    }
+                    if (c == 'q') cls = value; else if (c == 'u') uri = value; else type = value;
+                    break;
+                }
+                else
+                {
+                    error = $"aci-lab: refused by the read-only exec allowlist: gbp_inspect option -{c} is not allowed (read forms: -f -p -r -q CLASS -u URI -t dump|tree)";
+                    return false;
+                }
+            }
+        }
+        if (type is not ("dump" or "tree"))
+        {
+            error = "aci-lab: refused by the read-only exec allowlist: gbp_inspect -t must be dump or tree";
+            return false;
+        }
+        query = new GbpInspectQuery(f, p, r, cls, uri, type);
+        return true;
+    }
+}

@@ -1,0 +1,176 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AciTrace.Lab.Ovs;
+
+namespace AciTrace.Lab.Api;
+
+/// <summary>
+/// Runs allowlisted commands against a lab state directory: agent files from
+/// <c>&lt;stateDir&gt;/nodes/&lt;node&gt;/opflex-agent-ovs/...</c> (mirrors <c>/usr/local/var/lib/opflex-agent-ovs</c>),
+/// the policy dump from <c>&lt;stateDir&gt;/nodes/&lt;node&gt;/gbp_inspect-dump.json</c>, and OVS tools against the
+/// node's <see cref="OvsInstance"/> (real binaries, argv only).
+/// </summary>
+public sealed class NodeDirectoryExecBackend : ILabExecBackend
+{
+    /// <summary>File name of a node's policy dump (a JSON array as printed by <c>gbp_inspect -fprq DmtreeRoot -t dump</c>).</summary>
+    public const string PolicyDumpFileName = "gbp_inspect-dump.json";
+
+    /// <summary>Name of the directory below a node directory that mirrors the agent's state directory.</summary>
+    public const string AgentDirectoryName = "opflex-agent-ovs";
+
+    private readonly string _stateDirectory;
+    private readonly Func<string, OvsInstance?> _ovsForNode;
+
+    /// <summary>Creates the backend.</summary>
+    /// <param name="stateDirectory">Lab state directory (holds <c>nodes/&lt;node&gt;/</c>).</param>
+    /// <param name="ovsForNode">The running OVS instance of a node, or null when the node has none.</param>
+    public NodeDirectoryExecBackend(string stateDirectory, Func<string, OvsInstance?> ovsForNode)
+    {
+        _stateDirectory = Path.GetFullPath(stateDirectory);
+        _ovsForNode = ovsForNode;
+    }
+
+    /// <summary>The directory of a node's files.</summary>
+    public string NodeDirectory(string nodeName) => Path.Combine(_stateDirectory, "nodes", nodeName);
+
+    /// <inheritdoc/>
+    public async Task<LabExecResult> ExecAsync(string nodeName, string podRole, string container, IReadOnlyList<string> argv, CancellationToken ct)
+    {
+        // Checked again here so the backend is safe on its own, whoever calls it.
+        LabExecDecision decision = LabExecAllowlist.Check(podRole, container, argv);
+        if (!decision.Allowed) return decision.ToResult();
+        if (nodeName.Length == 0 || nodeName.Contains('/') || nodeName is "." or "..")
+            return LabExecResult.FromText(1, "", $"aci-lab: invalid node name {nodeName}\n");
+        return decision.Tool switch
+        {
+            "cat" => await CatAsync(nodeName, argv, ct).ConfigureAwait(false),
+            "ls" => List(nodeName, argv),
+            "gbp_inspect" => await GbpInspectAsync(nodeName, argv, ct).ConfigureAwait(false),
+            _ => await OvsAsync(nodeName, decision.Tool, argv, ct).ConfigureAwait(false),
+        };
+    }
+
+    private string? HostPath(string nodeName, string inPodPath, bool allowRoot)
+    {
+        string? rel = LabExecAllowlist.RelativeStatePath(inPodPath, allowRoot);
+        if (rel is null) return null;
+        string root = Path.Combine(NodeDirectory(nodeName), AgentDirectoryName);
+        string full = Path.GetFullPath(Path.Combine(root, rel));
+        return full == root || full.StartsWith(root + "/", StringComparison.Ordinal) ? full : null;
+    }
+
+    private async Task<LabExecResult> CatAsync(string nodeName, IReadOnlyList<string> argv, CancellationToken ct)
+    {
+        using var stdout = new MemoryStream();
+        var stderr = new StringBuilder();
+        int exit = 0;
+        foreach (string path in argv.Skip(1))
+        {
+            string? host = HostPath(nodeName, path, allowRoot: false);
+            if (host is not null && Directory.Exists(host))
+            {
+                stderr.Append($"cat: {path}: Is a directory\n");
+                exit = 1;
+            }
+            else if (host is not null && File.Exists(host))
+            {
+                byte[] bytes = await File.ReadAllBytesAsync(host, ct).ConfigureAwait(false);
+                stdout.Write(bytes);
+            }
+            else
+            {
+                stderr.Append($"cat: {path}: No such file or directory\n");
+                exit = 1;
+            }
+        }
+        return new LabExecResult(exit, stdout.ToArray(), Encoding.UTF8.GetBytes(stderr.ToString()));
+    }
+
+    private LabExecResult List(string nodeName, IReadOnlyList<string> argv)
+    {
+        string path = argv.Skip(1).First(a => a != "-1");
+        string? host = HostPath(nodeName, path, allowRoot: true);
+        if (host is not null && Directory.Exists(host))
+        {
+            IEnumerable<string> names = Directory.EnumerateFileSystemEntries(host).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
+            return LabExecResult.FromText(0, string.Concat(names.Select(n => n + "\n")), "");
+        }
+        if (host is not null && File.Exists(host)) return LabExecResult.FromText(0, path + "\n", "");
+        return LabExecResult.FromText(2, "", $"ls: cannot access '{path}': No such file or directory\n");
+    }
+
+    private async Task<LabExecResult> GbpInspectAsync(string nodeName, IReadOnlyList<string> argv, CancellationToken ct)
+    {
+        GbpInspectQuery.TryParse(argv, out GbpInspectQuery query, out _);
+        string file = Path.Combine(NodeDirectory(nodeName), PolicyDumpFileName);
+        if (!File.Exists(file))
+            return LabExecResult.FromText(1, "", "[error] Could not connect to inspector socket /usr/local/var/run/opflex-agent-ovs-inspect.sock: No such file or directory\n");
+        if (query.Type != "dump")
+            return LabExecResult.FromText(1, "", "aci-lab: only the JSON form (-t dump) of gbp_inspect is simulated\n");
+        byte[] bytes = await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
+        if (query.Uri is null && (query.ClassName is null or "DmtreeRoot")) return new LabExecResult(0, bytes, []);
+
+        JsonArray all;
+        try
+        {
+            all = JsonNode.Parse(bytes)?.AsArray() ?? [];
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return LabExecResult.FromText(1, "", $"aci-lab: the policy dump of node {nodeName} is not a JSON array: {e.Message}\n");
+        }
+        var selected = new JsonArray();
+        foreach (JsonNode? item in all)
+        {
+            if (item is not JsonObject o) continue;
+            string uri = o["uri"]?.GetValueKind() == JsonValueKind.String ? o["uri"]!.GetValue<string>() : "";
+            string subject = o["subject"]?.GetValueKind() == JsonValueKind.String ? o["subject"]!.GetValue<string>() : "";
+            bool match = query.Uri is not null
+                ? uri == query.Uri || (query.Recursive && uri.StartsWith(query.Uri.TrimEnd('/') + "/", StringComparison.Ordinal))
+                : subject == query.ClassName;
+            if (match) selected.Add(o.DeepClone());
+        }
+        return LabExecResult.FromText(0, selected.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", "");
+    }
+
+    private async Task<LabExecResult> OvsAsync(string nodeName, string tool, IReadOnlyList<string> argv, CancellationToken ct)
+    {
+        OvsInstance? ovs = _ovsForNode(nodeName);
+        if (ovs is null)
+        {
+            return LabExecResult.FromText(1, "",
+                tool == "ovs-vsctl" ? "ovs-vsctl: unix:/var/run/openvswitch/db.sock: database connection failed (No such file or directory)\n"
+                : $"{tool}: cannot connect to \"/var/run/openvswitch/ovs-vswitchd.pid\" (No such file or directory)\n");
+        }
+        // OvsInstance adds its own --timeout / --db; the caller's --timeout is dropped for ovs-appctl.
+        List<string> args = [.. argv.Skip(1)];
+        try
+        {
+            string output;
+            if (tool == "ovs-appctl")
+            {
+                if (args.Count > 0 && (args[0].StartsWith("--timeout=", StringComparison.Ordinal) || args[0].StartsWith("-T", StringComparison.Ordinal))) args.RemoveAt(0);
+                output = args.Count >= 3 && args[0] == "ofproto/trace"
+                    ? await ovs.TraceAsync(args[1], args[2], args.Skip(3).ToList(), ct).ConfigureAwait(false)
+                    : await ovs.AppCtlAsync(args, ct).ConfigureAwait(false);
+            }
+            else if (tool == "ovs-ofctl")
+            {
+                output = await ovs.OfCtlAsync(args, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                output = await ovs.VsCtlAsync(args, ct).ConfigureAwait(false);
+            }
+            return LabExecResult.FromText(0, output, "");
+        }
+        catch (OvsException e) when (e is not OvsNotInstalledException)
+        {
+            string stderr = e.StandardError ?? e.Message;
+            if (!stderr.EndsWith('\n')) stderr += "\n";
+            // ovs-appctl prints a daemon error and exits 2; our JSON-RPC path has no process exit code.
+            return LabExecResult.FromText(e.ExitCode ?? 2, "", stderr);
+        }
+    }
+}
