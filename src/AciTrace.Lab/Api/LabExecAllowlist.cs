@@ -47,9 +47,9 @@ public static partial class LabExecAllowlist
     /// <summary>The tools present in a container of a system pod.</summary>
     public static IReadOnlyList<string> ToolsIn(string podRole, string container) => (podRole, container) switch
     {
-        (OpenVswitchRole, "aci-containers-openvswitch") => ["ovs-appctl", "ovs-ofctl", "ovs-vsctl", "cat", "ls"],
-        (HostRole, "opflex-agent") => ["gbp_inspect", "cat", "ls"],
-        (HostRole, _) => ["cat", "ls"],
+        (OpenVswitchRole, "aci-containers-openvswitch") => ["ovs-appctl", "ovs-ofctl", "ovs-vsctl", "cat", "ls", "sh"],
+        (HostRole, "opflex-agent") => ["gbp_inspect", "cat", "ls", "sh"],
+        (HostRole, _) => ["cat", "ls", "sh"],
         _ => [],
     };
 
@@ -72,10 +72,21 @@ public static partial class LabExecAllowlist
             "cat" => CheckCat(argv),
             "ls" => CheckLs(argv),
             "gbp_inspect" => CheckGbpInspect(argv),
+            "sh" => CheckShell(argv),
             _ => "unknown tool",
         };
         return why is null ? new LabExecDecision(true, tool, 0, "") : Deny(tool, 126, why);
     }
+
+    /// <summary>
+    /// <c>sh -c</c> runs only the tracer's fixed, read-only scripts (the same registry the tracer's own policy uses),
+    /// with their trace arguments checked like a direct <c>ovs-appctl ofproto/trace</c>.
+    /// </summary>
+    private static string? CheckShell(IReadOnlyList<string> argv) =>
+        argv.Count >= 3 && argv[1] == "-c" && AciTrace.Kube.InPodScripts.All.Values.Any(s => s.Text == argv[2])
+        && AciTrace.Kube.ReadOnlyCommandPolicy.IsAllowed(["/bin/sh", .. argv.Skip(1)], out _)
+            ? null
+            : "sh -c runs only the tracer's registered read-only scripts";
 
     /// <summary>argv[0] without a standard binary directory (<c>/usr/bin/ovs-appctl</c> -> <c>ovs-appctl</c>); other paths are kept.</summary>
     public static string ToolName(string argv0)

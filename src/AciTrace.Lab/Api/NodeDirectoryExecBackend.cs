@@ -47,8 +47,58 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
             "cat" => await CatAsync(nodeName, argv, ct).ConfigureAwait(false),
             "ls" => List(nodeName, argv),
             "gbp_inspect" => await GbpInspectAsync(nodeName, argv, ct).ConfigureAwait(false),
+            "sh" => await ShellAsync(nodeName, argv, ct).ConfigureAwait(false),
             _ => await OvsAsync(nodeName, decision.Tool, argv, ct).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>
+    /// Runs an allowed fixed script with the node's environment: the agent folder through ACITRACE_AGENT_DIR, the
+    /// node's OVS through OVS_RUNDIR, and a <c>gbp_inspect</c> on PATH that prints the node's policy dump.
+    /// </summary>
+    private async Task<LabExecResult> ShellAsync(string nodeName, IReadOnlyList<string> argv, CancellationToken ct)
+    {
+        string nodeDir = NodeDirectory(nodeName);
+        string bin = Path.Combine(nodeDir, "bin");
+        Directory.CreateDirectory(bin);
+        string shim = Path.Combine(bin, "gbp_inspect");
+        if (!File.Exists(shim))
+        {
+            string dump = Path.Combine(nodeDir, PolicyDumpFileName).Replace("'", "'\\''", StringComparison.Ordinal);
+            await File.WriteAllTextAsync(shim + ".tmp",
+                "#!/bin/sh\n# aci-lab: serves this node's policy dump like gbp_inspect -fprq DmtreeRoot -t dump\n" +
+                $"[ -f '{dump}' ] || {{ echo '[error] Could not connect to inspector socket' >&2; exit 1; }}\ncat '{dump}'\n", ct).ConfigureAwait(false);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(shim + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.Move(shim + ".tmp", shim, overwrite: true);
+        }
+        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in argv.Skip(1)) psi.ArgumentList.Add(a);
+        psi.Environment["ACITRACE_AGENT_DIR"] = Path.Combine(nodeDir, AgentDirectoryName);
+        psi.Environment["PATH"] = bin + ":/usr/sbin:/usr/bin:/sbin:/bin";
+        if (_ovsForNode(nodeName) is { } ovs)
+            foreach (string v in new[] { "OVS_RUNDIR", "OVS_LOGDIR", "OVS_DBDIR", "OVS_SYSCONFDIR" })
+                psi.Environment[v] = ovs.RunDirectory;
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        process.StandardInput.Close();
+        using var stdout = new MemoryStream();
+        Task copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout, ct);
+        Task<string> readErr = process.StandardError.ReadToEndAsync(ct);
+        try
+        {
+            await Task.WhenAll(copyOut, readErr, process.WaitForExitAsync(ct)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            throw;
+        }
+        return new LabExecResult(process.ExitCode, stdout.ToArray(), Encoding.UTF8.GetBytes(await readErr.ConfigureAwait(false)));
     }
 
     private string? HostPath(string nodeName, string inPodPath, bool allowRoot)
