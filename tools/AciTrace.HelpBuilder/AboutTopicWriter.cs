@@ -49,18 +49,32 @@ public static class AboutTopicWriter
             }
             else if (line.StartsWith("## ", StringComparison.Ordinal))
             {
-                text.Append('\n').Append(line[3..].Trim().ToUpperInvariant()).Append('\n');
+                EnsureBlankLine(text);
+                text.Append(line[3..].Trim().ToUpperInvariant()).Append('\n');
             }
             else if (line.StartsWith("### ", StringComparison.Ordinal))
             {
-                text.Append("\n  ").Append(line[4..].Trim()).Append('\n');
+                EnsureBlankLine(text);
+                text.Append("  ").Append(line[4..].Trim()).Append('\n');
+            }
+            else if (line.Length == 0)
+            {
+                EnsureBlankLine(text);
             }
             else
             {
-                text.Append(line.Length == 0 ? "" : "    " + line.Replace("`", "", StringComparison.Ordinal)).Append('\n');
+                text.Append("    ").Append(line.Replace("`", "", StringComparison.Ordinal)).Append('\n');
             }
         }
 
-        return text.ToString();
+        return text.ToString().TrimEnd('\n') + "\n";
+    }
+
+    private static void EnsureBlankLine(StringBuilder text)
+    {
+        if (text.Length > 0 && !(text.Length >= 2 && text[^1] == '\n' && text[^2] == '\n'))
+        {
+            text.Append('\n');
+        }
     }
 }

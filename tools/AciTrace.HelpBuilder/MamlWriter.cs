@@ -90,5 +90,5 @@ public static class MamlWriter
     private static XElement Description(IReadOnlyList<string> paragraphs) => new(Maml + "description", Paras(paragraphs));
 
     private static IEnumerable<XElement> Paras(IReadOnlyList<string> paragraphs) =>
-        paragraphs.Count == 0 ? [new XElement(Maml + "para")] : paragraphs.Select(p => new XElement(Maml + "para", p));
+        paragraphs.Count == 0 ? [new XElement(Maml + "para")] : paragraphs.Select(p => new XElement(Maml + "para", p.Replace("`", "", StringComparison.Ordinal)));
 }
