@@ -35,6 +35,11 @@ internal readonly record struct ObjectReference(string Namespace, string Name)
             return FromParts("", value, kind, parameterName, value);
         }
 
+        if (slash == 0)
+        {
+            throw Invalid(parameterName, value, kind, "the namespace before '/' is empty (leave out the '/' for the context's default namespace)");
+        }
+
         if (value.IndexOf('/', slash + 1) >= 0)
         {
             throw Invalid(parameterName, value, kind, "use namespace/name with a single '/'");
