@@ -8,6 +8,8 @@
     Description          = 'Traces a packet through the Open vSwitch bridges br-access and br-int of Kubernetes nodes running the Cisco ACI CNI (ovs-appctl ofproto/trace through kubectl) and returns objects per bridge pass and per flow-table hop, each with a Verdict.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    # Loaded before the root module so the cmdlets' reference to the engine resolves from this folder.
+    RequiredAssemblies   = @('AciTrace.Core.dll')
     FormatsToProcess     = @('AciTrace.Format.ps1xml')
     CmdletsToExport      = @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace')
     FunctionsToExport    = @()

@@ -54,7 +54,8 @@ public partial class ManifestTests
     public void EveryFileTheManifestNamesIsInTheModuleFolder()
     {
         Assert.Equal("AciTrace.Cmdlets.dll", Scalar("RootModule"));
-        foreach (var file in Array("FormatsToProcess").Append(Scalar("RootModule")))
+        Assert.Equal(["AciTrace.Core.dll"], Array("RequiredAssemblies"));
+        foreach (var file in Array("FormatsToProcess").Concat(Array("RequiredAssemblies")).Append(Scalar("RootModule")))
         {
             Assert.True(File.Exists(Path.Combine(ModuleContract.ModuleDir, file)), $"out/AciTrace/{file} is missing");
         }
