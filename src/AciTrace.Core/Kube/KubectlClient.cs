@@ -1,0 +1,252 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using AciTrace.Engine;
+using AciTrace.Packets;
+
+namespace AciTrace.Kube;
+
+/// <summary>
+/// <see cref="IKubeClient"/> over the kubectl (or oc) binary. Every call is one kubectl process started with an argv
+/// list (no shell), with a wall-clock timeout and cancellation that kill the process tree. Exec argv is checked by
+/// <see cref="ReadOnlyCommandPolicy"/> before anything starts. Argv shapes:
+/// <c>kubectl [--kubeconfig=K] [--context=C] [--request-timeout=T] get RESOURCE [NAME] (-n NS | --all-namespaces) [--selector=L] [--field-selector=F] -o json</c>
+/// and <c>kubectl [globals] exec -n NS POD [-c CONTAINER] -- ARGV...</c>.
+/// </summary>
+public sealed class KubectlClient : IKubeClient
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+    private readonly KubectlClientOptions _options;
+    private readonly IReadOnlyList<string> _globalArgs;
+    private long _execs;
+    private long _apiReads;
+
+    /// <summary>Resolves kubectl now (throws KubectlNotFound) and validates the options.</summary>
+    public KubectlClient(KubectlClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.CommandTimeout <= TimeSpan.Zero)
+            throw new AciTraceException("InvalidTimeout", AciErrorKind.InvalidArgument, $"The kubectl timeout must be positive (got {options.CommandTimeout}).", options.CommandTimeout);
+        _options = options;
+        KubectlPath = KubectlLocator.Locate(options.KubectlPath);
+        _globalArgs = BuildGlobalArgs(options);
+    }
+
+    /// <summary>Same as <see cref="KubectlClient(KubectlClientOptions)"/> from the engine's options.</summary>
+    public KubectlClient(ClusterOptions options) : this(KubectlClientOptions.From(options))
+    {
+    }
+
+    /// <summary>The kubectl binary in use.</summary>
+    public string KubectlPath { get; }
+
+    public long Execs => Interlocked.Read(ref _execs);
+
+    public long ApiReads => Interlocked.Read(ref _apiReads);
+
+    public event EventHandler<KubeCommandEventArgs>? CommandStarting;
+
+    public event EventHandler<KubeCommandEventArgs>? CommandCompleted;
+
+    /// <summary>The argv (after the program) of a get/list call; validates all inputs.</summary>
+    public IReadOnlyList<string> BuildGetArgs(KubeResource resource, string? ns, string? name, string? labelSelector, string? fieldSelector)
+    {
+        if (!Enum.IsDefined(resource))
+            throw new AciTraceException("InvalidKubeResource", AciErrorKind.InvalidArgument, $"Unknown resource kind {resource}.", resource);
+        var args = new List<string>(_globalArgs) { "get", resource.KubectlName() };
+        if (name is not null)
+        {
+            args.Add(InputValidation.ValidateKubernetesName(name, NameKind(resource), resource.DisplayName()));
+            if (labelSelector is not null || fieldSelector is not null)
+                throw new AciTraceException("InvalidKubeQuery", AciErrorKind.InvalidArgument,
+                    $"A {resource.DisplayName()} name and a selector cannot be combined.", name);
+        }
+        if (resource.IsNamespaced())
+        {
+            if (ns is not null)
+            {
+                args.Add("-n");
+                args.Add(InputValidation.ValidateKubernetesName(ns, KubernetesNameKind.Namespace, "namespace"));
+            }
+            else if (name is not null)
+            {
+                throw new AciTraceException("NamespaceRequired", AciErrorKind.InvalidArgument,
+                    $"Getting the {resource.DisplayName()} '{name}' needs a namespace.", name);
+            }
+            else
+            {
+                args.Add("--all-namespaces");
+            }
+        }
+        else if (ns is not null)
+        {
+            throw new AciTraceException("InvalidKubeQuery", AciErrorKind.InvalidArgument,
+                $"{resource.KubectlName()} are cluster-scoped; no namespace may be given (got '{ns}').", ns);
+        }
+        if (labelSelector is not null) args.Add("--selector=" + ValidateSelector(labelSelector, "labelSelector"));
+        if (fieldSelector is not null) args.Add("--field-selector=" + ValidateSelector(fieldSelector, "fieldSelector"));
+        args.Add("-o");
+        args.Add("json");
+        return args;
+    }
+
+    /// <summary>The argv (after the program) of an exec call; validates names and applies the command policy.</summary>
+    public IReadOnlyList<string> BuildExecArgs(string ns, string pod, string? container, IReadOnlyList<string> argv)
+    {
+        ReadOnlyCommandPolicy.EnsureAllowed(argv);
+        var args = new List<string>(_globalArgs)
+        {
+            "exec", "-n", InputValidation.ValidateKubernetesName(ns, KubernetesNameKind.Namespace, "namespace"),
+            InputValidation.ValidateKubernetesName(pod, KubernetesNameKind.Pod, "pod"),
+        };
+        if (container is not null)
+        {
+            args.Add("-c");
+            args.Add(InputValidation.ValidateKubernetesName(container, KubernetesNameKind.Container, "container"));
+        }
+        args.Add("--");
+        args.AddRange(argv);
+        return args;
+    }
+
+    public async Task<JsonDocument> GetJsonAsync(KubeResource resource, string? ns, string? name, string? labelSelector, string? fieldSelector,
+        CancellationToken cancellationToken)
+    {
+        var args = BuildGetArgs(resource, ns, name, labelSelector, fieldSelector);
+        Interlocked.Increment(ref _apiReads);
+        var context = new KubectlCallContext(resource, ns, name, null, null);
+        var outcome = await RunAsync(args, context, cancellationToken).ConfigureAwait(false);
+        string stdout = Utf8.GetString(outcome.Stdout);
+        if (outcome.ExitCode != 0) throw KubectlErrors.Map(outcome.ExitCode, Utf8.GetString(outcome.Stderr), stdout, context);
+        try
+        {
+            var doc = JsonDocument.Parse(outcome.Stdout);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                doc.Dispose();
+                throw new JsonException("the top-level value is not an object");
+            }
+            return doc;
+        }
+        catch (JsonException e)
+        {
+            throw new AciTraceException("KubectlInvalidOutput", AciErrorKind.InvalidResult,
+                $"kubectl get {resource.KubectlName()} succeeded but did not print a JSON object ({e.Message}); output starts with: '{InputValidationException.Printable(stdout.Length > 200 ? stdout[..200] : stdout)}'",
+                resource, e);
+        }
+    }
+
+    public async Task<ExecResult> ExecAsync(string ns, string pod, string? container, IReadOnlyList<string> argv, CancellationToken cancellationToken)
+    {
+        var (outcome, stderr) = await ExecCoreAsync(ns, pod, container, argv, cancellationToken).ConfigureAwait(false);
+        return new ExecResult(outcome.ExitCode, Utf8.GetString(outcome.Stdout), stderr, outcome.Elapsed);
+    }
+
+    public async Task<ExecBytesResult> ExecBytesAsync(string ns, string pod, string? container, IReadOnlyList<string> argv,
+        CancellationToken cancellationToken)
+    {
+        var (outcome, stderr) = await ExecCoreAsync(ns, pod, container, argv, cancellationToken).ConfigureAwait(false);
+        return new ExecBytesResult(outcome.ExitCode, outcome.Stdout, stderr, outcome.Elapsed);
+    }
+
+    private async Task<(ProcessOutcome Outcome, string Stderr)> ExecCoreAsync(string ns, string pod, string? container, IReadOnlyList<string> argv,
+        CancellationToken cancellationToken)
+    {
+        var args = BuildExecArgs(ns, pod, container, argv);
+        Interlocked.Increment(ref _execs);
+        var context = new KubectlCallContext(KubeResource.Pods, ns, pod, container, argv.ToArray());
+        var outcome = await RunAsync(args, context, cancellationToken).ConfigureAwait(false);
+        string stderr = Utf8.GetString(outcome.Stderr);
+        if (outcome.ExitCode != 0) throw KubectlErrors.Map(outcome.ExitCode, stderr, Utf8.GetString(outcome.Stdout), context);
+        return (outcome, stderr);
+    }
+
+    private async Task<ProcessOutcome> RunAsync(IReadOnlyList<string> args, KubectlCallContext context, CancellationToken cancellationToken)
+    {
+        var argv = new List<string>(args.Count + 1) { KubectlPath };
+        argv.AddRange(args);
+        CommandStarting?.Invoke(this, new KubeCommandEventArgs(argv));
+        ProcessOutcome? outcome = null;
+        TimeSpan? elapsed = null;
+        try
+        {
+            outcome = await ProcessRunner.RunAsync(KubectlPath, args, _options.CommandTimeout, _options.MaxOutputBytes, cancellationToken)
+                .ConfigureAwait(false);
+            elapsed = outcome.Elapsed;
+            return outcome;
+        }
+        catch (Win32Exception e)
+        {
+            throw new AciTraceException(KubectlLocator.NotFoundId, AciErrorKind.NotInstalled,
+                $"kubectl at '{KubectlPath}' could not be started: {e.Message}", KubectlPath, e);
+        }
+        catch (ProcessStoppedException stopped) when (stopped.Reason == ProcessStop.Timeout)
+        {
+            elapsed = stopped.Elapsed;
+            string what = context.IsExec ? $"'{CommandLineText.Format(context.RemoteArgv!)}' in {context.ObjectText}" : $"get {context.Resource.KubectlName()}";
+            throw new AciTraceException("KubectlTimeout", AciErrorKind.OperationTimeout,
+                $"kubectl ({what}) did not finish within {FormatSeconds(_options.CommandTimeout)} and was stopped. " +
+                "Check the cluster's responsiveness or raise the timeout.", CommandLineText.Format(argv), stopped);
+        }
+        catch (ProcessStoppedException stopped)
+        {
+            elapsed = stopped.Elapsed;
+            throw new AciTraceException("KubectlOutputTooLarge", AciErrorKind.InvalidResult,
+                $"kubectl printed more than {_options.MaxOutputBytes} bytes and was stopped.", CommandLineText.Format(argv), stopped);
+        }
+        finally
+        {
+            CommandCompleted?.Invoke(this, new KubeCommandEventArgs(argv, outcome?.ExitCode, elapsed));
+        }
+    }
+
+    private static IReadOnlyList<string> BuildGlobalArgs(KubectlClientOptions options)
+    {
+        var args = new List<string>();
+        if (!string.IsNullOrEmpty(options.Kubeconfig)) args.Add("--kubeconfig=" + ValidateFreeText(options.Kubeconfig, "kubeconfig"));
+        if (!string.IsNullOrEmpty(options.Context)) args.Add("--context=" + ValidateFreeText(options.Context, "context"));
+        if (options.RequestTimeout is TimeSpan rt)
+        {
+            if (rt <= TimeSpan.Zero)
+                throw new AciTraceException("InvalidTimeout", AciErrorKind.InvalidArgument, $"The request timeout must be positive (got {rt}).", rt);
+            args.Add("--request-timeout=" + GoDuration(rt));
+        }
+        return args;
+    }
+
+    /// <summary>kubectl takes Go durations: whole seconds as "30s", otherwise milliseconds ("1500ms").</summary>
+    internal static string GoDuration(TimeSpan t) =>
+        t.Ticks % TimeSpan.TicksPerSecond == 0
+            ? ((long)t.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s"
+            : Math.Max(1, (long)Math.Ceiling(t.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    private static string FormatSeconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+
+    private static string ValidateFreeText(string value, string field)
+    {
+        if (value.Any(char.IsControl) || value.Length > 4096)
+            throw new InputValidationException("InvalidClusterOption", field, value, "contains control characters or is too long");
+        return value;
+    }
+
+    /// <summary>Label/field selectors: printable ASCII of the selector grammar (keys, values, = == != , ! in notin ( )).</summary>
+    private static string ValidateSelector(string selector, string field)
+    {
+        bool ok = selector.Length is > 0 and <= 1024
+            && selector.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '/' or '=' or '!' or ',' or '(' or ')' or ' ');
+        if (!ok)
+            throw new InputValidationException("InvalidSelector", field, selector,
+                "is not a valid selector (letters, digits and . - _ / = ! , ( ) and spaces, at most 1024 characters)");
+        return selector;
+    }
+
+    private static KubernetesNameKind NameKind(KubeResource resource) => resource switch
+    {
+        KubeResource.Namespaces => KubernetesNameKind.Namespace,
+        KubeResource.Services => KubernetesNameKind.Service,
+        KubeResource.Pods => KubernetesNameKind.Pod,
+        KubeResource.Nodes => KubernetesNameKind.Node,
+        _ => KubernetesNameKind.Object,
+    };
+}

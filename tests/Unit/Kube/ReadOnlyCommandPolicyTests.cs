@@ -1,0 +1,170 @@
+using AciTrace.Engine;
+using AciTrace.Kube;
+using AciTrace.Packets;
+
+namespace AciTrace.Tests.Unit.Kube;
+
+public class ReadOnlyCommandPolicyTests
+{
+    private const string Root = "/usr/local/var/lib/opflex-agent-ovs";
+
+    public static TheoryData<string[]> Allowed() => new()
+    {
+        new[] { "ovs-appctl", "ofproto/trace", "br-access", "in_port=veth5a3b1c2d,tcp,nw_src=10.1.0.11,nw_dst=10.1.0.12,tcp_dst=80" },
+        new[] { "ovs-appctl", "ofproto/trace", "br-int", "in_port=vxlan0,tun_id=0x3d6d,tcp,ct_state=trk|est,ct_mark=0x1", "--ct-next", "trk,est" },
+        new[] { "ovs-appctl", "ofproto/trace", "br-int", "in_port=1,ip", "--ct-next", "trk,est", "--ct-next", "rpl,est,trk" },
+        new[] { "ovs-appctl", "ofproto/trace", "br-int", "in_port=1,icmp6,ipv6_src=fd00::1,icmpv6_type=135,nd_target=fd00::2" },
+        new[] { "ovs-appctl", "dpif/show" },
+        new[] { "ovs-ofctl", "show", "br-int" },
+        new[] { "ovs-ofctl", "-O", "OpenFlow13", "show", "br-access" },
+        new[] { "ovs-ofctl", "-O", "OpenFlow13", "dump-flows", "br-int" },
+        new[] { "ovs-ofctl", "dump-flows", "br-int", "table=6" },
+        new[] { "ovs-ofctl", "-O", "OpenFlow15", "dump-groups", "br-int" },
+        new[] { "ovs-vsctl", "show" },
+        new[] { "ovs-vsctl", "list-ports", "br-int" },
+        new[] { "cat", Root + "/endpoints/5e1c1a2b-1111-2222-3333-444455556666_abcd_veth5a3b1c2d.ep" },
+        new[] { "cat", Root + "/services/0f3e-uid.service" },
+        new[] { "cat", Root + "/services/0f3e-uid-external.service" },
+        new[] { "cat", Root + "/snats/snat-policy.snat" },
+        new[] { "cat", Root + "/ids/secGroupSet.id" },
+        new[] { "ls", Root + "/endpoints" },
+        new[] { "ls", Root + "/ids/" },
+        new[] { "gbp_inspect", "-fprq", "DmtreeRoot", "-t", "dump" },
+        new[] { "gbp_inspect", "-prq", "EpdrL2Discovered" },
+        new[] { "gbp_inspect", "-fp", "-u", "/PolicyUniverse/PolicySpace/common/GbpEpGroup/kube%7ckube-default/GbpeInstContext/", "-t", "dump" },
+        new[] { "/bin/sh", "-c", InPodScripts.AgentStateFiles.Text },
+        new[] { "sh", "-c", InPodScripts.AgentStateFiles.Text },
+    };
+
+    public static TheoryData<string[], string> Refused() => new()
+    {
+        { Array.Empty<string>(), "empty" },
+        { new[] { "ovs-ofctl", "add-flow", "br-int", "table=0,actions=drop" }, "not a read-only" },
+        { new[] { "ovs-ofctl", "del-flows", "br-int" }, "not a read-only" },
+        { new[] { "ovs-ofctl", "-O", "OpenFlow13", "mod-port", "br-int", "1", "down" }, "not a read-only" },
+        { new[] { "ovs-ofctl", "show", "br-int", "extra" }, "only" },
+        { new[] { "ovs-ofctl", "dump-flows", "br-int", "table=6", "--readd" }, "only" },
+        { new[] { "ovs-ofctl", "dump-flows", "br-int", "cookie=1" }, "only" },
+        { new[] { "ovs-ofctl", "-O", "OpenFlow99", "show", "br-int" }, "OpenFlow version" },
+        { new[] { "ovs-ofctl", "show", "br-int;reboot" }, "bridge" },
+        { new[] { "ovs-vsctl", "set", "bridge", "br-int", "fail_mode=standalone" }, "only" },
+        { new[] { "ovs-vsctl", "del-br", "br-int" }, "only" },
+        { new[] { "ovs-vsctl", "--", "show" }, "only" },
+        { new[] { "ovs-vsctl", "list-ports", "br-int", "&&", "reboot" }, "only" },
+        { new[] { "ovs-appctl", "exit" }, "only" },
+        { new[] { "ovs-appctl", "vlog/set", "dbg" }, "only" },
+        { new[] { "ovs-appctl", "dpif/show", "extra" }, "only" },
+        { new[] { "ovs-appctl", "ofproto/trace", "br-int" }, "only" },
+        { new[] { "ovs-appctl", "ofproto/trace", "br-int", "in_port=1,ip;reboot" }, "" },
+        { new[] { "ovs-appctl", "ofproto/trace", "br-int", "in_port=1,ip", "&&", "reboot" }, "not allowed" },
+        { new[] { "ovs-appctl", "ofproto/trace", "br-int", "in_port=1,ip", "--ct-next" }, "needs a value" },
+        { new[] { "ovs-appctl", "ofproto/trace", "br-int", "in_port=1,ip", "--ct-next", "new" }, "not a valid conntrack state" },
+        { new[] { "ovs-appctl", "ofproto/trace", "br-int", "in_port=1,ip", "--generate" }, "not allowed" },
+        { new[] { "ovs-appctl", "ofproto/trace", "br-int", "in_port=1,ip,actions=drop" }, "not an allowed trace field" },
+        { new[] { "ovs-appctl", "ofproto/trace", "--help", "in_port=1,ip" }, "bridge" },
+        { new[] { "ovs-appctl", "ofproto/trace", "br-int", "in_port=1,ip", "--ct-next", "trk|est" }, "not a valid conntrack state" },
+        { new[] { "cat", Root + "/endpoints/../../../../etc/shadow" }, "not directly inside" },
+        { new[] { "cat", Root + "/endpoints/.." }, "not a plain file name" },
+        { new[] { "cat", Root + "/endpoints/" }, "not a plain file name" },
+        { new[] { "cat", Root + "/endpoints/*" }, "not a plain file name" },
+        { new[] { "cat", Root + "/endpoints/a.ep;reboot" }, "not a plain file name" },
+        { new[] { "cat", Root + "/endpoints/a b.ep" }, "not a plain file name" },
+        { new[] { "cat", Root + "/endpoints/-n" }, "not a plain file name" },
+        { new[] { "cat", Root + "/endpoints/sub/a.ep" }, "not directly inside" },
+        { new[] { "cat", Root + "/config/agent.conf" }, "not directly inside" },
+        { new[] { "cat", "/etc/shadow" }, "not directly inside" },
+        { new[] { "cat", "endpoints/a.ep" }, "not an absolute path" },
+        { new[] { "cat", Root + "/endpoints/a.ep", "/etc/shadow" }, "exactly one" },
+        { new[] { "cat", Root + "/endpoints/a.ep\n" }, "control characters" },
+        { new[] { "ls", Root }, "not one of" },
+        { new[] { "ls", Root + "/endpoints/.." }, "not one of" },
+        { new[] { "ls", "-la", Root + "/endpoints" }, "exactly one" },
+        { new[] { "ls", "/" }, "not one of" },
+        { new[] { "gbp_inspect", "-w", "-q", "DmtreeRoot" }, "not allowed" },
+        { new[] { "gbp_inspect", "-s", "/tmp/sock", "-q", "DmtreeRoot" }, "not allowed" },
+        { new[] { "gbp_inspect", "-fpr" }, "needs a query" },
+        { new[] { "gbp_inspect", "-q" }, "needs a value" },
+        { new[] { "gbp_inspect", "-q", "Dmtree;Root" }, "class name" },
+        { new[] { "gbp_inspect", "-t", "json", "-q", "DmtreeRoot" }, "output type" },
+        { new[] { "gbp_inspect", "-u", "/a/../../etc", "-q", "X" }, "policy URI" },
+        { new[] { "gbp_inspect", "DmtreeRoot" }, "unexpected" },
+        { new[] { "sh", "-c", "ovs-ofctl del-flows br-int" }, "fixed scripts" },
+        { new[] { "/bin/sh", "-c", InPodScripts.AgentStateFiles.Text + "; reboot" }, "fixed scripts" },
+        { new[] { "/bin/sh", "-c", InPodScripts.AgentStateFiles.Text, "extra" }, "fixed scripts" },
+        { new[] { "bash", "-c", InPodScripts.AgentStateFiles.Text }, "not an allowed program" },
+        { new[] { "/usr/bin/ovs-ofctl", "show", "br-int" }, "not an allowed program" },
+        { new[] { "rm", "-rf", "/" }, "not an allowed program" },
+        { new[] { "ovs-ofctl", "", "br-int" }, "empty" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Allowed))]
+    public void AllowedCommands(string[] argv)
+    {
+        Assert.True(ReadOnlyCommandPolicy.IsAllowed(argv, out var reason), reason);
+        ReadOnlyCommandPolicy.EnsureAllowed(argv);
+    }
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void RefusedCommands(string[] argv, string reasonPart)
+    {
+        Assert.False(ReadOnlyCommandPolicy.IsAllowed(argv, out var reason));
+        Assert.Contains(reasonPart, reason);
+        var ex = Assert.Throws<AciTraceException>(() => ReadOnlyCommandPolicy.EnsureAllowed(argv));
+        Assert.Equal("CommandNotAllowed", ex.ErrorId);
+        Assert.Equal(AciErrorKind.InvalidOperation, ex.Kind);
+    }
+
+    [Fact]
+    public void EveryRenderedTraceCommandIsAllowed()
+    {
+        var packet = new PacketSpec
+        {
+            InPort = PortRef.Named("vxlan0"), TunId = 0xffffff, TunSrc = "192.168.50.2", TunDst = "10.0.0.1", Protocol = PacketProtocol.Udp,
+            EthSrc = "02:00:00:00:00:01", EthDst = "02:00:00:00:00:02", Vlan = new VlanSpec(10, 1), SourceAddress = "10.1.0.1",
+            DestinationAddress = "10.96.0.10", Ttl = 64, SourcePort = 5353, DestinationPort = 53, CtState = CtStateSet.TrackedEstablishedReply,
+            CtMark = 7, CtZone = 3, Registers = new Dictionary<int, uint> { [12] = 1 }, Metadata = 2,
+        };
+        var argv = TraceCommand.Create("br-int", packet, new TraceOptions { CtNext = new[] { CtStateSet.TrackedEstablished } }).ToArgv();
+        Assert.True(ReadOnlyCommandPolicy.IsAllowed(argv, out var reason), reason);
+    }
+
+    [Fact]
+    public void RegisteredScriptsContainNoControlCharactersAndOnlyReadAgentFiles()
+    {
+        foreach (var script in InPodScripts.All.Values)
+        {
+            Assert.DoesNotContain(script.Text, char.IsControl);
+            Assert.True(ReadOnlyCommandPolicy.IsAllowed(script.ToArgv(), out var reason), reason);
+        }
+        Assert.Contains(Root + "/$d/*", InPodScripts.AgentStateFiles.Text);
+    }
+
+    [Fact]
+    public void AgentStateFilesScriptPrintsEachFileWithAHeader()
+    {
+        // Run the real script text with /bin/sh against a copy of the folder layout (root path substituted).
+        string tmp = Directory.CreateTempSubdirectory("acitrace-script-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(tmp, "endpoints"));
+            Directory.CreateDirectory(Path.Combine(tmp, "services"));
+            File.WriteAllText(Path.Combine(tmp, "endpoints", "a.ep"), "{\"uuid\":\"a\"}");
+            File.WriteAllText(Path.Combine(tmp, "services", "s.service"), "{\"uuid\":\"s\"}");
+            string text = InPodScripts.AgentStateFiles.Text.Replace(Root, tmp);
+            var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(text);
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            string output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            Assert.Equal(0, p.ExitCode);
+            Assert.Equal($"==> {tmp}/endpoints/a.ep <==\n{{\"uuid\":\"a\"}}\n==> {tmp}/services/s.service <==\n{{\"uuid\":\"s\"}}\n", output);
+        }
+        finally
+        {
+            Directory.Delete(tmp, recursive: true);
+        }
+    }
+}
