@@ -121,7 +121,7 @@ default/client,shop/db-0,Icmp,5432
         $errors = $null
         'Bad_Name', 'shop/Also Bad' | Get-AciPodTrace -Destination shop/cart-5c6b -ErrorVariable errors -ErrorAction SilentlyContinue
         $errors.Count | Should -Be 2
-        $errors.FullyQualifiedErrorId | Should -Be @('InvalidObjectReference,AciTrace.Commands.GetAciPodTraceCommand') * 2
+        $errors.FullyQualifiedErrorId | Should -Be @('InvalidKubernetesName,AciTrace.Commands.GetAciPodTraceCommand') * 2
         $errors.TargetObject | Should -Be @('Bad_Name', 'shop/Also Bad')
     }
 
@@ -149,7 +149,9 @@ default/client,shop/db-0,Icmp,5432
 Describe 'ErrorIds' {
     It '<Id> from <Command>' -ForEach @(
         @{ Id = 'InvalidObjectReference'; Command = { Get-AciPodTrace -Source 'default/' -Destination shop/b -ErrorAction Stop } }
-        @{ Id = 'InvalidObjectReference'; Command = { Get-AciServiceTrace -Source shop/a -Destination shop/1cart -ErrorAction Stop } }
+        @{ Id = 'InvalidObjectReference'; Command = { Get-AciPodTrace -Source shop/a/b -Destination shop/b -ErrorAction Stop } }
+        @{ Id = 'InvalidKubernetesName'; Command = { Get-AciServiceTrace -Source shop/a -Destination shop/1cart -ErrorAction Stop } }
+        @{ Id = 'InvalidKubernetesName'; Command = { Get-AciPodTrace -SourceName Bad_Name -DestinationName b -ErrorAction Stop } }
         @{ Id = 'InvalidPacketField'; Command = { Get-AciPodTrace -Source shop/a -Destination shop/b -Protocol Arp -DestinationPort 80 -ErrorAction Stop } }
         @{ Id = 'InvalidPacketField'; Command = { Get-AciExternalTrace -Source shop/a -Destination example.com -ErrorAction Stop } }
     ) {

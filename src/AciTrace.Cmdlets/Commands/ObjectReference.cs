@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using AciTrace.Engine;
+using AciTrace.Packets;
 
 namespace AciTrace.Commands;
 
@@ -12,16 +12,11 @@ internal enum KubeObjectKind
 
 /// <summary>
 /// A kubectl-style reference <c>namespace/name</c>, or a bare <c>name</c> (empty namespace: the engine resolves
-/// the kubeconfig context's default namespace). Names are validated with Kubernetes' own rules so that a typo is
-/// reported before any cluster call.
+/// the kubeconfig context's default namespace). The shape is checked here (InvalidObjectReference) and the names with
+/// Kubernetes' own rules from AciTrace.Core (InvalidKubernetesName), so that a typo is reported before any cluster call.
 /// </summary>
 internal readonly record struct ObjectReference(string Namespace, string Name)
 {
-    // RFC 1123 label: namespaces (and the labels of a DNS-1123 subdomain).
-    private static readonly Regex Rfc1123Label = new("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant);
-    // RFC 1035 label: Service names must start with a letter.
-    private static readonly Regex Rfc1035Label = new("^[a-z]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant);
-
     /// <summary>Display form: <c>namespace/name</c>, or the bare name when the namespace is left to the context.</summary>
     public override string ToString() => Namespace.Length == 0 ? Name : Namespace + "/" + Name;
 
@@ -59,33 +54,31 @@ internal readonly record struct ObjectReference(string Namespace, string Name)
             throw Invalid(parameterName, shown, kind, $"the {Describe(kind)} name is empty");
         }
 
-        if (n.Length > 0 && (n.Length > 63 || !Rfc1123Label.IsMatch(n)))
+        // Kubernetes' naming rules live in AciTrace.Core (one place for the cmdlets and the engine).
+        if (n.Length > 0 && !InputValidation.IsValidKubernetesName(n, KubernetesNameKind.Namespace, out var nsReason))
         {
-            throw Invalid(parameterName, shown, kind,
-                $"'{n}' is not a valid namespace (lower-case letters, digits and '-', at most 63 characters)");
+            throw BadName(parameterName, shown, $"namespace '{n}' {nsReason}");
         }
 
-        if (!IsValidName(nm, kind))
+        if (!InputValidation.IsValidKubernetesName(nm, CoreKind(kind), out var nameReason))
         {
-            throw Invalid(parameterName, shown, kind, kind == KubeObjectKind.Pod
-                ? $"'{nm}' is not a valid pod name (lower-case letters, digits, '-' and '.', at most 253 characters)"
-                : $"'{nm}' is not a valid service name (a lower-case letter, then letters, digits or '-', at most 63 characters)");
+            throw BadName(parameterName, shown, $"{Describe(kind)} name '{nm}' {nameReason}");
         }
 
         return new ObjectReference(n, nm);
     }
 
-    /// <summary>True when <paramref name="name"/> follows Kubernetes' naming rule for <paramref name="kind"/>.</summary>
-    public static bool IsValidName(string name, KubeObjectKind kind) => kind switch
-    {
-        KubeObjectKind.Service => name.Length <= 63 && Rfc1035Label.IsMatch(name),
-        _ => name.Length <= 253 && name.Split('.').All(label => label.Length <= 63 && Rfc1123Label.IsMatch(label)),
-    };
-
     /// <summary>True when <paramref name="ns"/> is a valid namespace name.</summary>
-    public static bool IsValidNamespace(string ns) => ns.Length <= 63 && Rfc1123Label.IsMatch(ns);
+    public static bool IsValidNamespace(string ns) => InputValidation.IsValidKubernetesName(ns, KubernetesNameKind.Namespace, out _);
+
+    private static KubernetesNameKind CoreKind(KubeObjectKind kind) =>
+        kind == KubeObjectKind.Service ? KubernetesNameKind.Service : KubernetesNameKind.Pod;
 
     private static string Describe(KubeObjectKind kind) => kind == KubeObjectKind.Pod ? "pod" : "service";
+
+    private static AciTraceException BadName(string parameterName, string value, string why) =>
+        new(InputValidation.InvalidKubernetesNameId, AciErrorKind.InvalidArgument,
+            $"-{parameterName} '{value}': {why}. Names are written as Kubernetes stores them (lower case).", value);
 
     private static AciTraceException Invalid(string parameterName, string value, KubeObjectKind kind, string why) =>
         new(CmdletErrorIds.InvalidObjectReference, AciErrorKind.InvalidArgument,

@@ -20,19 +20,19 @@ public class CmdletLogicTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("default/")]
-    [InlineData("/pod-a")]
-    [InlineData("a/b/c")]
-    [InlineData("Default/pod-a")]
-    [InlineData("default/Pod_A")]
-    [InlineData("default/pod a")]
-    [InlineData("default/-pod")]
-    [InlineData("default/pod;rm -rf")]
-    public void BadPodReferencesAreRejectedBeforeAnyClusterCall(string text)
+    [InlineData("", "InvalidObjectReference")]
+    [InlineData("default/", "InvalidObjectReference")]
+    [InlineData("/pod-a", "InvalidObjectReference")]
+    [InlineData("a/b/c", "InvalidObjectReference")]
+    [InlineData("Default/pod-a", "InvalidKubernetesName")]
+    [InlineData("default/Pod_A", "InvalidKubernetesName")]
+    [InlineData("default/pod a", "InvalidKubernetesName")]
+    [InlineData("default/-pod", "InvalidKubernetesName")]
+    [InlineData("default/pod;rm -rf", "InvalidKubernetesName")]
+    public void BadPodReferencesAreRejectedBeforeAnyClusterCall(string text, string errorId)
     {
         var ex = Assert.Throws<AciTraceException>(() => ObjectReference.Parse(text, KubeObjectKind.Pod, "Source"));
-        Assert.Equal(CmdletErrorIds.InvalidObjectReference, ex.ErrorId);
+        Assert.Equal(errorId, ex.ErrorId);
         Assert.Equal(AciErrorKind.InvalidArgument, ex.Kind);
         Assert.Contains("-Source", ex.Message, StringComparison.Ordinal);
         Assert.Equal(text.Trim(), ex.Target);

@@ -5,16 +5,6 @@ namespace AciTrace.Tests.Unit.Module;
 /// <summary>The ErrorId table of about_AciTrace (the one list users read) against the ids the code raises.</summary>
 public partial class ErrorIdTests
 {
-    /// <summary>
-    /// Ids the engine helpers are adding on other branches (named in the module brief). Once merged they are in src/
-    /// and this set should be emptied; until then they are documented ahead of the code.
-    /// </summary>
-    private static readonly HashSet<string> PendingFromOtherBranches =
-    [
-        "KubectlNotFound", "PodNotFound", "NamespaceNotFound", "ServiceNotFound", "KubeForbidden", "ClusterUnreachable",
-        "KubectlTimeout", "RemoteCommandFailed", "CommandNotAllowed",
-    ];
-
     private static IReadOnlyList<string> SourceFiles() =>
         Directory.GetFiles(Path.Combine(ModuleContract.RepoRoot, "src"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
@@ -30,17 +20,48 @@ public partial class ErrorIdTests
             .Select(l => l.Split('|', StringSplitOptions.TrimEntries)[1]).ToArray();
     }
 
-    /// <summary>Ids raised in code: literal first arguments of AciTraceException and the constants of *ErrorIds classes.</summary>
-    private static HashSet<string> RaisedIds()
+    /// <summary>
+    /// Ids raised in code: the first argument of <c>new X(</c> for AciTraceException and every class derived from it,
+    /// and of <c>: base(</c> calls (literals, or constants resolved through their declarations), the constants of
+    /// *ErrorIds classes, and the literals of <c>...ErrorId(...) =&gt; x switch</c> maps.
+    /// </summary>
+    internal static HashSet<string> RaisedIds()
     {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in SourceFiles())
+        var files = SourceFiles();
+        var texts = files.Select(File.ReadAllText).ToArray();
+        var constants = texts.SelectMany(t => ConstString().Matches(t)).GroupBy(m => m.Groups[1].Value)
+            .ToDictionary(g => g.Key, g => g.Select(m => m.Groups[2].Value).ToArray());
+
+        var exceptionTypes = new HashSet<string>(StringComparer.Ordinal) { "AciTraceException" };
+        var derivations = texts.SelectMany(t => DerivedClass().Matches(t)).Select(m => (Name: m.Groups[1].Value, Base: m.Groups[2].Value)).ToArray();
+        for (var added = true; added;)
         {
-            var text = File.ReadAllText(file);
-            ids.UnionWith(RaisedLiteral().Matches(text).Select(m => m.Groups[1].Value));
+            added = false;
+            foreach (var (name, baseName) in derivations)
+            {
+                added |= exceptionTypes.Contains(baseName) && exceptionTypes.Add(name);
+            }
+        }
+
+        IEnumerable<string> Resolve(string argument) => argument.StartsWith('"')
+            ? [argument.Trim('"')]
+            : constants.GetValueOrDefault(argument.Split('.')[^1]) ?? [];
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (file, text) in files.Zip(texts))
+        {
+            foreach (Match raised in Raised().Matches(text))
+            {
+                if (raised.Groups["type"].Value == "base" || exceptionTypes.Contains(raised.Groups["type"].Value))
+                {
+                    ids.UnionWith(Resolve(raised.Groups["id"].Value));
+                }
+            }
+
+            ids.UnionWith(ErrorIdSwitch().Matches(text).SelectMany(m => AnyLiteral().Matches(m.Groups[1].Value)).Select(m => m.Groups[1].Value));
             if (Path.GetFileName(file).Contains("ErrorIds", StringComparison.Ordinal))
             {
-                ids.UnionWith(ConstString().Matches(text).Select(m => m.Groups[1].Value));
+                ids.UnionWith(ConstString().Matches(text).Select(m => m.Groups[2].Value));
             }
         }
 
@@ -70,7 +91,7 @@ public partial class ErrorIdTests
     public void EveryDocumentedIdExistsInCode()
     {
         var literals = SourceFiles().SelectMany(f => AnyLiteral().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value)).ToHashSet();
-        var missing = DocumentedIds().Where(id => !literals.Contains(id) && !PendingFromOtherBranches.Contains(id)).ToArray();
+        var missing = DocumentedIds().Where(id => !literals.Contains(id)).ToArray();
         Assert.True(missing.Length == 0, "documented but never raised: " + string.Join(", ", missing));
     }
 
@@ -81,11 +102,18 @@ public partial class ErrorIdTests
         Assert.All(DocumentedIds(), id => Assert.Contains(id, text, StringComparison.Ordinal));
     }
 
-    [GeneratedRegex(@"AciTraceException\(\s*(?:errorId:\s*)?""([A-Za-z]+)""")]
-    private static partial Regex RaisedLiteral();
+    [GeneratedRegex(@"(?:new\s+(?<type>\w+)|:\s*(?<type>base))\(\s*(?:errorId:\s*)?(?<id>""[A-Z][A-Za-z]+""|[A-Za-z_][\w.]*)\s*,")]
+    private static partial Regex Raised();
 
-    [GeneratedRegex(@"const\s+string\s+\w+\s*=\s*""([A-Z][A-Za-z]+)""")]
+    [GeneratedRegex(@"class\s+(\w+)\s*(?:\([^)]*\))?\s*:\s*(\w+)")]
+    private static partial Regex DerivedClass();
+
+    [GeneratedRegex(@"const\s+string\s+(\w+)\s*=\s*""([A-Z][A-Za-z]+)""")]
     private static partial Regex ConstString();
+
+
+    [GeneratedRegex(@"\w*ErrorId\([^)]*\)\s*=>\s*\w+\s+switch\s*\{([^}]*)\}")]
+    private static partial Regex ErrorIdSwitch();
 
     [GeneratedRegex(@"""([A-Z][A-Za-z]+)""")]
     private static partial Regex AnyLiteral();
