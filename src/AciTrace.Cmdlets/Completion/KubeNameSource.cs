@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using AciTrace.Engine;
+using AciTrace.Kube;
 
 namespace AciTrace.Commands.Completion;
 
@@ -15,8 +17,9 @@ internal enum KubeListKind
 internal sealed record KubeConnection(string? KubectlPath, string? Kubeconfig, string? Context);
 
 /// <summary>
-/// Lists object names for tab completion. Small on purpose: the kubectl client of AciTrace.Core can replace
-/// <see cref="KubectlNameSource"/> behind it without touching the completers.
+/// Lists object names for tab completion. Completion needs what <see cref="IKubeClient"/> does not offer (the
+/// context's default namespace without -n/-A, and kubeconfig contexts) and must stay cheap (<c>-o name</c>), so it
+/// keeps this small source, sharing kubectl discovery with the engine (<see cref="KubectlLocator"/>).
 /// </summary>
 internal interface IKubeNameSource
 {
@@ -27,17 +30,8 @@ internal interface IKubeNameSource
 /// <summary>Runs <c>kubectl get ... -o name</c> (argv only, never a shell) with a hard timeout.</summary>
 internal sealed class KubectlNameSource : IKubeNameSource
 {
-    /// <summary>The kubectl (or oc) to run: -KubectlPath, else $ACITRACE_KUBECTL, else kubectl.</summary>
-    public static string ResolveKubectl(KubeConnection connection)
-    {
-        if (!string.IsNullOrWhiteSpace(connection.KubectlPath))
-        {
-            return connection.KubectlPath;
-        }
-
-        var fromEnvironment = Environment.GetEnvironmentVariable("ACITRACE_KUBECTL");
-        return string.IsNullOrWhiteSpace(fromEnvironment) ? "kubectl" : fromEnvironment;
-    }
+    /// <summary>The kubectl (or oc) to run, found as the engine finds it: -KubectlPath, $ACITRACE_KUBECTL, kubectl or oc on PATH.</summary>
+    public static string ResolveKubectl(KubeConnection connection) => KubectlLocator.Locate(connection.KubectlPath);
 
     /// <summary>The argv (after the executable) that lists <paramref name="kind"/>.</summary>
     public static IReadOnlyList<string> Arguments(KubeListKind kind, string? ns, KubeConnection connection)
@@ -89,7 +83,17 @@ internal sealed class KubectlNameSource : IKubeNameSource
             return [];
         }
 
-        var start = new ProcessStartInfo(ResolveKubectl(connection))
+        string kubectl;
+        try
+        {
+            kubectl = ResolveKubectl(connection);
+        }
+        catch (AciTraceException)
+        {
+            return [];
+        }
+
+        var start = new ProcessStartInfo(kubectl)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
