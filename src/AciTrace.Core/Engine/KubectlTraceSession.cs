@@ -186,7 +186,10 @@ public sealed class KubectlTraceSession : ITraceSession
             var summaries = new List<AciTraceSummary>();
             var request = await PodDirectionAsync(id, TraceDirection.Request, src, dst, l4).ConfigureAwait(false);
             summaries.Add(request);
-            if (_r.IncludeReply)
+            if (_r.IncludeReply && request.Verdict == TraceVerdict.Drop)
+                summaries.Add(Summarize(id, "Pod", TraceDirection.Reply, dst.Pod.Key, src.Pod.Key, dst.Address, src.Address, l4.Reversed(),
+                    Array.Empty<LegOutcome>(), new[] { "The request was dropped; there is no reply to trace." }, endsAtNode: false, notTraced: true));
+            else if (_r.IncludeReply)
                 summaries.Add(await PodDirectionAsync(id, TraceDirection.Reply, dst, src, l4.Reversed()).ConfigureAwait(false));
             return summaries;
         }
@@ -228,9 +231,17 @@ public sealed class KubectlTraceSession : ITraceSession
                 else if (to.HostNetwork)
                     notes.Add($"{to.Pod.Key} uses the host network of {to.Node}: the fabric delivers the packet to the node's network stack.");
             }
-            var outcomes = await RunLegsAsync(legs, dependent: false).ConfigureAwait(false);
             var fabric = await FabricContractNoteAsync(from, to, sameNode).ConfigureAwait(false);
-            if (fabric is not null) notes.Add(fabric);
+            if (fabric is not null)
+            {
+                notes.Add(fabric);
+                if (legs.Count > 1)
+                {
+                    Emit(new VerboseEvent($"Leg into {to.Node} is not traced: the fabric is expected to drop the packet before it."));
+                    legs.RemoveRange(1, legs.Count - 1);
+                }
+            }
+            var outcomes = await RunLegsAsync(legs, dependent: false).ConfigureAwait(false);
             return Summarize(id, "Pod", dir, from.Pod.Key, to.Pod.Key, from.Address, to.Address, l4, outcomes, notes,
                 endsAtNode: to.HostNetwork);
         }
@@ -274,9 +285,12 @@ public sealed class KubectlTraceSession : ITraceSession
             var l4 = new L4(proto, _r.SourcePort ?? DefaultSourcePort, port.Port);
             var id = _traceId = $"{src.Pod.Key} -> svc/{svc.Key} {Label(l4)}";
             // Request: through DNAT on the source node.
+            var srcFacts = await _s.NodeFactsAsync(src.System!, _ct).ConfigureAwait(false);
+            var localBackends = slices.SelectMany(x => x.Endpoints).Where(e => e.NodeName == src.Node)
+                .SelectMany(e => e.Addresses).Select(a => srcFacts.Facts.EndpointByIp(a.ToString())?.HostInterface).OfType<string>().ToList();
             var first = Leg(TraceDirection.Request, src, "br-access",
                 PacketPlanner.Ip(PortRef.Named(src.Veth!), src.Mac, PacketPlanner.RouterMac, src.Address, clusterIp, l4, reply: false),
-                null, null, $"{src.Pod.Key} to Service {svc.Key} ({clusterIp}:{port.Port}) on {src.Node}");
+                null, localBackends, $"{src.Pod.Key} to Service {svc.Key} ({clusterIp}:{port.Port}) on {src.Node}");
             var requestOutcomes = new List<LegOutcome>(await RunLegsAsync(new[] { first }, dependent: true).ConfigureAwait(false));
             var notes = new List<string>();
             var judgement = requestOutcomes[0].Judgement;
@@ -342,7 +356,7 @@ public sealed class KubectlTraceSession : ITraceSession
             {
                 legs.Add(Leg(TraceDirection.Reply, backend, "br-access",
                     PacketPlanner.Ip(PortRef.Named(backend.Veth!), backend.Mac, PacketPlanner.RouterMac, backend.Address, client.Address, reply, reply: true),
-                    PacketPlanner.ReplyOptions, null, $"{backend.Pod.Key} replies out of {backend.Node}"));
+                    PacketPlanner.ReplyOptions, (string?)null, $"{backend.Pod.Key} replies out of {backend.Node}"));
                 var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, client.Mac, backend.Address, client.Address, reply, reply: true)
                     with { CtState = preset, CtMark = mark };
                 legs.Add(Leg(TraceDirection.Reply, client, "br-int", PacketPlanner.FromFabric(inner, client.Vnid ?? throw NoVnid(client)),
@@ -382,7 +396,7 @@ public sealed class KubectlTraceSession : ITraceSession
             var id = _traceId = $"{src.Pod.Key} -> {extIp} {Label(l4)}";
             var leg = Leg(TraceDirection.Request, src, "br-access",
                 PacketPlanner.Ip(PortRef.Named(src.Veth!), src.Mac, PacketPlanner.RouterMac, src.Address, extIp, l4, reply: false),
-                null, null, $"{src.Pod.Key} to {extIp} out of {src.Node}");
+                null, (string?)null, $"{src.Pod.Key} to {extIp} out of {src.Node}");
             var outcomes = await RunLegsAsync(new[] { leg }, dependent: true).ConfigureAwait(false);
             var notes = new List<string>();
             var j = outcomes[0].Judgement;
@@ -416,10 +430,13 @@ public sealed class KubectlTraceSession : ITraceSession
 
         // ---------------- legs ----------------
 
-        private TraceLeg Leg(TraceDirection dir, ResolvedPod at, string bridge, PacketSpec packet, TraceOptions? options, string? destinationVeth, string description)
+        private TraceLeg Leg(TraceDirection dir, ResolvedPod at, string bridge, PacketSpec packet, TraceOptions? options, string? destinationVeth, string description) =>
+            Leg(dir, at, bridge, packet, options, destinationVeth is null ? Array.Empty<string>() : new[] { destinationVeth }, description);
+
+        private TraceLeg Leg(TraceDirection dir, ResolvedPod at, string bridge, PacketSpec packet, TraceOptions? options, IReadOnlyList<string> destinationVeths, string description)
         {
             var command = TraceCommand.Create(bridge, packet, options);
-            return new TraceLeg(Interlocked.Increment(ref _legNumber), dir, at.Node, at.System!, description, command, destinationVeth);
+            return new TraceLeg(Interlocked.Increment(ref _legNumber), dir, at.Node, at.System!, description, command, destinationVeths);
         }
 
         /// <summary>
@@ -508,7 +525,7 @@ public sealed class KubectlTraceSession : ITraceSession
                     else if (name.StartsWith("pi-", StringComparison.Ordinal)) patch[port] = "br-access";
                     else if (name.StartsWith("vxlan", StringComparison.Ordinal) || name.StartsWith("geneve", StringComparison.Ordinal)) tunnel.Add(port);
                     else if (uplinks.Contains(name)) uplink.Add(port);
-                    if (leg.DestinationVeth is { } v && name == v && bridge == "br-access") dest.Add(port);
+                    if (bridge == "br-access" && leg.DestinationVeths.Contains(name)) dest.Add(port);
                 }
                 return new BridgePorts { DestinationPorts = dest, PatchPorts = patch, TunnelPorts = tunnel, UplinkPorts = uplink };
             }
@@ -543,7 +560,7 @@ public sealed class KubectlTraceSession : ITraceSession
             PodInfo? Find(string? veth) => veth is null ? null : _pods.FirstOrDefault(p => p.Veth == veth && p.Node == leg.Node)?.Pod;
             var sender = _pods.FirstOrDefault(p => leg.Command.Flow.Contains("in_port=" + p.Veth + ",", StringComparison.Ordinal) && p.Node == leg.Node)?.Pod
                 ?? _pods.FirstOrDefault(p => p.Address.ToString() == SourceAddressOf(leg.Command.Flow))?.Pod;
-            var receiver = Find(leg.DestinationVeth) ?? _pods.FirstOrDefault(p => p.Address.ToString() == DestinationAddressOf(leg.Command.Flow))?.Pod;
+            var receiver = leg.DestinationVeths.Select(Find).FirstOrDefault(p => p is not null) ?? _pods.FirstOrDefault(p => p.Address.ToString() == DestinationAddressOf(leg.Command.Flow))?.Pod;
             return (sender, receiver);
         }
 
@@ -571,7 +588,8 @@ public sealed class KubectlTraceSession : ITraceSession
             bool endsAtNode, bool notTraced = false)
         {
             var passes = outcomes.SelectMany(o => o.Passes).ToList();
-            var drop = passes.FirstOrDefault(p => p.Verdict == TraceVerdict.Drop);
+            var drop = passes.FirstOrDefault(p => p.Verdict == TraceVerdict.Drop && p.DropTable is not null)
+                ?? passes.FirstOrDefault(p => p.Verdict == TraceVerdict.Drop);
             var last = outcomes.LastOrDefault();
             TraceVerdict verdict;
             string reason;

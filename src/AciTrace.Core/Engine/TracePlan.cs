@@ -27,7 +27,7 @@ internal sealed record TraceLeg(
     NodeSystemPods System,
     string Description,
     TraceCommand Command,
-    string? DestinationVeth);
+    IReadOnlyList<string> DestinationVeths);
 
 /// <summary>The L4 part of a packet, already validated.</summary>
 internal sealed record L4(TraceProtocol Protocol, int? SourcePort, int? DestinationPort)
