@@ -57,6 +57,7 @@ public sealed class LabExecAllowlistTests
     [InlineData("cat")]
     [InlineData("ls /")]
     [InlineData("ls -la /usr/local/var/lib/opflex-agent-ovs")]
+    [InlineData("sh -c ls")]
     public void WritesAndOutsideReadsAreRefusedWith126(string command)
     {
         LabExecDecision d = LabExecAllowlist.Check(LabExecAllowlist.OpenVswitchRole, Ovs, command.Split(' '));
@@ -66,7 +67,6 @@ public sealed class LabExecAllowlistTests
     }
 
     [Theory]
-    [InlineData("openvswitch", Ovs, "sh -c ls")]
     [InlineData("openvswitch", Ovs, "/tmp/ovs-appctl version")]
     [InlineData("openvswitch", Ovs, "gbp_inspect -fprq DmtreeRoot -t dump")]
     [InlineData("host", "opflex-agent", "ovs-appctl version")]
@@ -99,5 +99,16 @@ public sealed class LabExecAllowlistTests
         Assert.False(LabExecAllowlist.Check("openvswitch", Ovs, ["ovs-appctl", "ofproto/trace", "br-int", "in_port=1\nexit"]).Allowed);
         Assert.False(LabExecAllowlist.Check("openvswitch", Ovs, []).Allowed);
         Assert.False(LabExecAllowlist.Check("unknown-role", Ovs, ["cat", "/usr/local/var/lib/opflex-agent-ovs/ids/x"]).Allowed);
+    }
+
+    [Fact]
+    public void OnlyTheTracersFixedScriptsRunThroughSh()
+    {
+        Assert.True(LabExecAllowlist.Check(LabExecAllowlist.HostRole, "opflex-agent", AciTrace.Discovery.NodeFactsScript.Argv).Allowed);
+        var trace = AciTrace.Discovery.OvsLegScript.ArgvWithPortMaps(["br-access", "in_port=veth1,tcp,nw_src=10.2.0.10,nw_dst=10.2.0.11,tcp_dst=80"]);
+        Assert.True(LabExecAllowlist.Check(LabExecAllowlist.OpenVswitchRole, Ovs, trace).Allowed);
+        var injected = AciTrace.Discovery.OvsLegScript.ArgvWithPortMaps(["br-access", "in_port=1;ovs-ofctl del-flows br-int"]);
+        Assert.Equal(126, LabExecAllowlist.Check(LabExecAllowlist.OpenVswitchRole, Ovs, injected).ExitCode);
+        Assert.Equal(126, LabExecAllowlist.Check(LabExecAllowlist.OpenVswitchRole, Ovs, ["sh", "-c", "ovs-ofctl del-flows br-int"]).ExitCode);
     }
 }
