@@ -6,7 +6,8 @@ public static class BenchMain
     public static int Run(string[] args)
     {
         if (args.Length > 0 && args[0] == "parse") return ParseBench.Run(args[1..]);
-        Console.WriteLine("usage: dotnet run -c Release --project bench/AciTrace.Bench -- <parse>");
+        if (args.Length > 0 && args[0] == "trace") return TraceBench.Run(args[1..]);
+        Console.WriteLine("usage: dotnet run -c Release --project bench/AciTrace.Bench -- parse | trace [spec.yaml]");
         return args.Length == 0 ? 2 : 0;
     }
 }

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using AciTrace.Engine;
+using AciTrace.Lab;
+using ResolvedPod = AciTrace.Lab.Spec.ResolvedPod;
+
+namespace AciTrace.Bench;
+
+/// <summary>
+/// Live-trace cost on the lab (real kubectl -> lab API -> real OVS), as ratios to one bare
+/// <c>kubectl exec &lt;ovs pod&gt; -- ovs-appctl ofproto/trace</c> measured in the same process.
+/// </summary>
+public static class TraceBench
+{
+    public static int Run(string[] args)
+    {
+        var spec = args.Length > 0 ? args[0] : Path.Combine(RepoRoot(), "samples", "demo-cluster.yaml");
+        return RunAsync(spec).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> RunAsync(string specPath)
+    {
+        var state = Directory.CreateTempSubdirectory("acitrace-bench-").FullName;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            await using var lab = await LabEnvironment.StartAsync(specPath, state);
+            Console.WriteLine($"lab up in {clock.ElapsedMilliseconds} ms ({lab.Resolved.Nodes.Count} nodes, {lab.Resolved.Pods.Count} pods)");
+            var options = new ClusterOptions { Kubeconfig = lab.KubeconfigPath, Timeout = TimeSpan.FromSeconds(60) };
+            var pods = lab.Resolved.Pods.Where(p => p.HasVeth).ToList();
+            var a = pods[0];
+            var same = pods.First(p => p != a && p.Node == a.Node);
+            var cross = pods.First(p => p.Node != a.Node);
+            var ovsPod = lab.Api.Model.FindSystemPod(a.Node, AciTrace.Lab.Kube.AciSystemPodRole.OpenVswitch)!.Name;
+
+            // Baseline: one bare kubectl exec of ofproto/trace.
+            var flow = $"in_port={a.VethName},tcp,dl_src={a.Mac},dl_dst={same.Mac},nw_src={a.Ip},nw_dst={same.Ip},nw_ttl=64,tcp_src=40000,tcp_dst=8080";
+            var cache = Directory.CreateTempSubdirectory("acitrace-bench-cache-").FullName;
+            await BareExecAsync(lab.KubeconfigPath, cache, ovsPod, flow); // warm the discovery cache
+            var baseline = await MedianAsync(10, () => BareExecAsync(lab.KubeconfigPath, cache, ovsPod, flow));
+            Console.WriteLine($"baseline: bare kubectl exec ofproto/trace  median {Ms(baseline)}");
+
+            TraceRequest Pair(ResolvedPod src, ResolvedPod dst) => new()
+            {
+                Kind = TraceKind.Pod, SourceNamespace = src.Namespace, SourceName = src.Name,
+                DestinationNamespace = dst.Namespace, DestinationName = dst.Name, Protocol = TraceProtocol.Tcp, DestinationPort = 8080,
+            };
+            foreach (var (label, dst) in new[] { ("same-node", same), ("cross-node", cross) })
+            {
+                var cold = new List<TimeSpan>();
+                AciTraceSummary? coldSummary = null;
+                for (var i = 0; i < 5; i++)
+                {
+                    await using var session = TraceSessionFactory.Create(options);
+                    var (t, s) = await TraceAsync(session, Pair(a, dst));
+                    cold.Add(t);
+                    coldSummary = s;
+                }
+                await using var warmSession = TraceSessionFactory.Create(options);
+                await TraceAsync(warmSession, Pair(a, dst));
+                var warm = new List<TimeSpan>();
+                AciTraceSummary? warmSummary = null;
+                for (var i = 0; i < 10; i++)
+                {
+                    var (t, s) = await TraceAsync(warmSession, Pair(a, dst));
+                    warm.Add(t);
+                    warmSummary = s;
+                }
+                Console.WriteLine($"{label,-10} cold median {Ms(Median(cold))} = {Ratio(Median(cold), baseline)} x baseline; kubectl processes {coldSummary!.Execs + coldSummary.ApiReads} (execs {coldSummary.Execs}, API reads {coldSummary.ApiReads}); verdict {coldSummary.Verdict}");
+                Console.WriteLine($"{label,-10} warm median {Ms(Median(warm))} = {Ratio(Median(warm), baseline)} x baseline; kubectl processes {warmSummary!.Execs + warmSummary.ApiReads} (execs {warmSummary.Execs}, API reads {warmSummary.ApiReads})");
+            }
+
+            Directory.Delete(cache, true);
+            await ManyPairsAsync(state);
+            return 0;
+        }
+        finally
+        {
+            try { Directory.Delete(state, true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>100 distinct pod pairs of a random 3-node, 30-pod cluster through one session (one pipeline of 100 inputs).</summary>
+    private static async Task ManyPairsAsync(string state)
+    {
+        var resolved = AciTrace.Lab.Spec.SpecResolver.Resolve(AciTrace.Lab.Spec.SpecGenerator.Random(seed: 7, nodes: 3, pods: 30));
+        await using var lab = await LabEnvironment.StartAsync(resolved, Path.Combine(state, "random"));
+        var options = new ClusterOptions { Kubeconfig = lab.KubeconfigPath, Timeout = TimeSpan.FromSeconds(60) };
+        var pods = resolved.Pods.Where(p => p.HasVeth).ToList();
+        var pairs = pods.SelectMany(s => pods.Where(d => d != s).Select(d => (s, d))).Where((_, i) => i % 7 == 0).Take(100).ToList();
+        await using var session = TraceSessionFactory.Create(options);
+        int execs = 0, reads = 0;
+        var verdicts = new Dictionary<TraceVerdict, int>();
+        var clock = Stopwatch.StartNew();
+        foreach (var (s, d) in pairs)
+        {
+            var request = new TraceRequest
+            {
+                Kind = TraceKind.Pod, SourceNamespace = s.Namespace, SourceName = s.Name, DestinationNamespace = d.Namespace,
+                DestinationName = d.Name, Protocol = TraceProtocol.Tcp, DestinationPort = d.Ports.FirstOrDefault(p => p.Protocol == "TCP")?.Port ?? 80,
+            };
+            var (_, summary) = await TraceAsync(session, request);
+            execs += summary.Execs;
+            reads += summary.ApiReads;
+            verdicts[summary.Verdict] = verdicts.GetValueOrDefault(summary.Verdict) + 1;
+        }
+        var total = clock.Elapsed;
+        Console.WriteLine($"{pairs.Count} distinct pairs ({resolved.Nodes.Count} nodes, {pods.Count} pods) in one session: {total.TotalSeconds:0.00} s = {pairs.Count / total.TotalSeconds:0.0} traces/s; execs {execs} ({(double)execs / pairs.Count:0.00}/trace), API reads {reads}; verdicts {string.Join(", ", verdicts.Select(v => $"{v.Key} {v.Value}"))}");
+    }
+
+    private static async Task<(TimeSpan, AciTraceSummary)> TraceAsync(ITraceSession session, TraceRequest request)
+    {
+        var clock = Stopwatch.StartNew();
+        AciTraceSummary? summary = null;
+        await foreach (var e in session.RunAsync(request, CancellationToken.None))
+            if (e is SummaryEvent s) summary = s.Summary;
+        return (clock.Elapsed, summary!);
+    }
+
+    private static async Task<TimeSpan> BareExecAsync(string kubeconfig, string cacheDir, string ovsPod, string flow)
+    {
+        var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--kubeconfig", kubeconfig, "--cache-dir", cacheDir, "exec", "-n", "aci-containers-system", ovsPod, "--", "ovs-appctl", "ofproto/trace", "br-access", flow })
+            psi.ArgumentList.Add(a);
+        var clock = Stopwatch.StartNew();
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"bare kubectl exec failed: {await error}");
+        await output;
+        return clock.Elapsed;
+    }
+
+    private static async Task<TimeSpan> MedianAsync(int n, Func<Task<TimeSpan>> run)
+    {
+        var list = new List<TimeSpan>();
+        for (var i = 0; i < n; i++) list.Add(await run());
+        return Median(list);
+    }
+
+    private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
+    private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
+    private static string Ratio(TimeSpan t, TimeSpan baseline) => (t / baseline).ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string RepoRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "AciTrace.slnx"))) d = d.Parent;
+        return d?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}
