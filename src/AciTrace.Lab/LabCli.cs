@@ -10,7 +10,24 @@ namespace AciTrace.Lab;
 public static class LabCli
 {
     /// <summary>Runs one command and returns the process exit code.</summary>
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+    public static Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        // serve must not touch Console before it has pointed the standard streams at its log file.
+        if (args is [LabCliArguments.ServeCommand, ..])
+        {
+            try
+            {
+                return LabServe.RunAsync(LabCliArguments.Parse(args));
+            }
+            catch (LabUsageException e)
+            {
+                Console.Error.WriteLine($"aci-lab: {e.Message}\n{LabCliArguments.Usage}");
+                return Task.FromResult(2);
+            }
+        }
+        return RunAsync(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs one command writing to the given streams (serve always logs to &lt;stateDir&gt;/lab.log).</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -29,7 +46,7 @@ public static class LabCli
         return parsed.Command switch
         {
             "up" => await LabUp.RunAsync(parsed, stdout, stderr).ConfigureAwait(false),
-            LabCliArguments.ServeCommand => await LabServe.RunAsync(parsed).ConfigureAwait(false),
+            LabCliArguments.ServeCommand => throw new InvalidOperationException("serve runs only as its own process (LabCli.RunAsync(string[]))"),
             "status" => await LabStatus.RunAsync(parsed, stdout).ConfigureAwait(false),
             "down" => await LabDown.RunAsync(parsed, stdout, stderr).ConfigureAwait(false),
             "faults" => await LabFaultsCommand.RunAsync(parsed, stdout, stderr).ConfigureAwait(false),
