@@ -47,7 +47,8 @@ internal static class LabServe
         }
         catch (Exception e)
         {
-            Log(stop.IsCancellationRequested ? "stopped before the lab was ready" : "the lab did not start: " + e);
+            // The message first (up prints this log); the details below it for debugging.
+            Log(stop.IsCancellationRequested ? "stopped before the lab was ready" : $"the lab did not start: {e.Message}\n{e}");
             return 1;
         }
         await using (lab.ConfigureAwait(false))
