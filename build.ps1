@@ -83,33 +83,29 @@ function Invoke-DocsTask {
 function Start-Lab {
     param([string] $StateDir)
     $log = Join-Path $StateDir 'lab-up.log'
+    $err = Join-Path $StateDir 'lab-up.err'
     New-Item -ItemType Directory -Force -Path $StateDir | Out-Null
-    $process = Start-Process -FilePath dotnet -PassThru -NoNewWindow -RedirectStandardOutput $log -RedirectStandardError (Join-Path $StateDir 'lab-up.err') `
+    $process = Start-Process -FilePath dotnet -PassThru -NoNewWindow -RedirectStandardOutput $log -RedirectStandardError $err `
         -ArgumentList @('run', '--project', (Join-Path $root 'src/AciTrace.Lab'), '-c', $Configuration, '--', 'up', (Join-Path $root $LabSpec), '--state-dir', $StateDir)
-    # `up` prints the kubeconfig path; it may keep running (serving the API) or return once the lab is up.
-    $deadline = [DateTime]::UtcNow.AddSeconds(180)
-    while ([DateTime]::UtcNow -lt $deadline) {
-        if (Test-Path $log) {
-            $kubeconfig = Get-Content $log | ForEach-Object { $_.Trim() } |
-                Where-Object { $_ -and (Test-Path -LiteralPath $_ -PathType Leaf) } | Select-Object -First 1
-            if ($kubeconfig) { return [pscustomobject]@{ Process = $process; Kubeconfig = (Resolve-Path -LiteralPath $kubeconfig).Path } }
-        }
-        if ($process.HasExited -and $process.ExitCode -ne 0) { break }
-        Start-Sleep -Milliseconds 500
+    $null = $process.Handle  # keeps ExitCode readable after exit (Start-Process -PassThru quirk)
+    # `up` returns once the lab runs in the background (exit 0) and prints the kubeconfig path as its FIRST line.
+    # 180 s: `dotnet run` may build first; `up` itself gives up after 60 s and prints the lab's log.
+    if (-not $process.WaitForExit(180000)) {
+        Stop-Process -Id $process.Id
+        throw "the lab did not start within 180 s:`n$(Get-Content -Raw -ErrorAction SilentlyContinue $log)"
     }
-    $details = (Get-Content -Raw -ErrorAction SilentlyContinue $log), (Get-Content -Raw -ErrorAction SilentlyContinue (Join-Path $StateDir 'lab-up.err')) -join "`n"
-    if (-not $process.HasExited) { Stop-Process -Id $process.Id }
-    throw "the lab did not print a kubeconfig path:`n$details"
+    $details = (Get-Content -Raw -ErrorAction SilentlyContinue $log), (Get-Content -Raw -ErrorAction SilentlyContinue $err) -join "`n"
+    if ($process.ExitCode -ne 0) { throw "the lab did not start (exit $($process.ExitCode)):`n$details" }
+    # The first line that names a file (normally line 1; tolerates anything `dotnet run` prints before the program).
+    $kubeconfig = Get-Content $log | ForEach-Object { $_.Trim() } | Where-Object { $_ -and (Test-Path -LiteralPath $_ -PathType Leaf) } | Select-Object -First 1
+    if (-not $kubeconfig) { throw "the lab did not print a kubeconfig path:`n$details" }
+    [pscustomobject]@{ Kubeconfig = (Resolve-Path -LiteralPath $kubeconfig).Path }
 }
 
 function Stop-Lab {
-    param($Lab, [string] $StateDir)
-    try {
-        Invoke-Native dotnet @('run', '--project', (Join-Path $root 'src/AciTrace.Lab'), '-c', $Configuration, '--', 'down', '--state-dir', $StateDir)
-    }
-    finally {
-        if ($Lab -and -not $Lab.Process.HasExited) { Stop-Process -Id $Lab.Process.Id }
-    }
+    param([string] $StateDir)
+    # Stops the background lab process and every OVS daemon it started (exit 0 also when nothing runs).
+    Invoke-Native dotnet @('run', '--project', (Join-Path $root 'src/AciTrace.Lab'), '-c', $Configuration, '--', 'down', '--state-dir', $StateDir)
 }
 
 function Get-SeedTrace {
@@ -152,7 +148,7 @@ function Invoke-DemoTask {
         }
     }
     finally {
-        Stop-Lab -Lab $lab -StateDir $stateDir
+        Stop-Lab -StateDir $stateDir
     }
 }
 
