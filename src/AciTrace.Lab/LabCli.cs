@@ -33,6 +33,8 @@ public static class LabCli
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (args.Count > 0 && args[0] == "trace")
+            return await Cli.LabTraceCommand.RunAsync(args.Skip(1).ToList(), stdout, stderr).ConfigureAwait(false);
         LabCliArguments parsed;
         try
         {

@@ -46,6 +46,10 @@ internal sealed record LabCliArguments
                  [--exec-error-status 400-599|none] [--exec-hang true|false] [--exec-fault-node NODE|all]
                  [--ovs-not-ready NODE]... [--ovs-ready NODE]... [--node-removed NODE]... [--node-restored NODE]...
                  change the injected faults of a running lab (--reset first clears all); no option prints them
+          trace  --from NS/POD (--to NS/POD | --service NS/SVC | --external IP) [--protocol tcp|udp|icmp|ip|arp]
+                 [--port N] [--source-port N] [--reply] [--hops] [--verbose] [--kubeconfig K [--context C]]
+                 run the live tracer against the lab (or the cluster of --kubeconfig) and print the bridge passes;
+                 exit 4 when a trace was dropped
           help   show this text
         The state directory defaults to ./.lab.
         """;
