@@ -131,6 +131,18 @@ Datapath actions: set(ipv4(dst=10.1.0.12)),2
 
         Measure("parse only (1 MB text)", bytes, () => OvsTraceParser.Parse(big));
         Measure("parse + judge (1 MB text)", bytes, () => TraceJudge.Judge(OvsTraceParser.Parse(big), ctx));
+        var parsedBig = OvsTraceParser.Parse(big);
+        var actions = parsedBig.Passes.SelectMany(p => p.Hops).SelectMany(h => h.Actions).Select(a => a.Text).ToList();
+        var cookies = parsedBig.Passes.SelectMany(p => p.Hops).Select(h => h.Cookie ?? 0).ToList();
+        var facts0 = new AciTrace.Aci.NodeFacts();
+        Measure("decode actions only (1 MB text)", bytes, () => { foreach (var a in actions) AciTrace.Aci.AciDecoder.DecodeAction(AciTrace.AciBridge.Integration, a, facts0); });
+        Measure("describe cookies only (1 MB text)", bytes, () => { foreach (var c in cookies) AciTrace.Aci.AciDecoder.DescribeCookie(c, facts0); });
+        var leg = new AciTrace.Engine.LegContext("bench", AciTrace.TraceDirection.Request, 1, "node-a", new AciTrace.Aci.NodeFacts());
+        Measure("parse + judge + decode (1 MB text)", bytes, () =>
+        {
+            var parsed = OvsTraceParser.Parse(big);
+            AciTrace.Engine.TraceAssembler.Assemble(leg, parsed, TraceJudge.Judge(parsed, ctx));
+        });
         long unitBytes = Encoding.UTF8.GetByteCount(unit);
         Measure("parse + judge (one 6 KB trace)", unitBytes, () => TraceJudge.Judge(OvsTraceParser.Parse(unit), ctx));
         return 0;

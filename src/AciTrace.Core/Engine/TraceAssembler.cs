@@ -17,17 +17,26 @@ internal static partial class TraceAssembler
     [GeneratedRegex(@"(?:^|,)in_port=(\d+)")]
     private static partial Regex InPortPattern();
 
-    [GeneratedRegex(@"^(?:goto_table:|resubmit\(,)(\d+)")]
-    private static partial Regex NextTablePattern();
+    private static int? NextTableOf(string action)
+    {
+        var rest = action.StartsWith("goto_table:", StringComparison.Ordinal) ? action.AsSpan(11)
+            : action.StartsWith("resubmit(,", StringComparison.Ordinal) ? action.AsSpan(10)
+            : ReadOnlySpan<char>.Empty;
+        var digits = 0;
+        while (digits < rest.Length && char.IsAsciiDigit(rest[digits])) digits++;
+        return digits > 0 && int.TryParse(rest[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
+    }
 
     public static IReadOnlyList<AciBridgePass> Assemble(
         LegContext leg, ParsedTrace parsed, TraceJudgement judgement, Func<ParsedPass, PassJudgement, string>? reasonFor = null)
     {
         var passes = new List<AciBridgePass>(parsed.Passes.Count);
+        var judgedByIndex = new Dictionary<int, PassJudgement>(judgement.Passes.Count);
+        foreach (var j in judgement.Passes) judgedByIndex.TryAdd(j.PassIndex, j);
         for (var i = 0; i < parsed.Passes.Count; i++)
         {
             var pass = parsed.Passes[i];
-            var judged = judgement.Passes.FirstOrDefault(j => j.PassIndex == pass.Index) ?? new PassJudgement { PassIndex = pass.Index, Bridge = pass.Bridge };
+            var judged = judgedByIndex.GetValueOrDefault(pass.Index) ?? new PassJudgement { PassIndex = pass.Index, Bridge = pass.Bridge };
             var kind = leg.Facts?.BridgeKind(pass.Bridge) ?? AciTables.BridgeKind(pass.Bridge);
             var hops = pass.Hops.Select((h, step) => Hop(leg, pass, kind, judged, h, step, step == pass.Hops.Count - 1)).ToList();
             var inPort = InPortOf(pass, parsed, passes, leg.Facts);
@@ -70,8 +79,7 @@ internal static partial class TraceAssembler
         int? next = null;
         foreach (var a in h.Actions)
         {
-            var m = NextTablePattern().Match(a.Text);
-            if (m.Success) next = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            if (NextTableOf(a.Text) is int t) next = t;
             if (AciDecoder.DecodeAction(kind, a.Text, leg.Facts) is { } w && !IsDropLogExport(w)) writes.Add(w);
         }
         var isTableDrop = h.Cookie == TableDropCookie;
