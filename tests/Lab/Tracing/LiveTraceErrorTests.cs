@@ -255,4 +255,29 @@ public sealed class LiveTraceErrorTests(ErrorsLabFixture lab, ITestOutputHelper 
         var left = await KubectlProcesses.WaitUntilGoneAsync(marker, before, TimeSpan.FromSeconds(3));
         Assert.True(left.Count == 0, "kubectl processes left after cancellation: " + KubectlProcesses.Describe(left));
     }
+
+    [Fact]
+    public async Task StoppingEnumerationEarlyStopsTheTraceAndItsKubectlProcesses()
+    {
+        var marker = "--kubeconfig=" + lab.Env.KubeconfigPath;
+        var before = KubectlProcesses.WithArgument(marker);
+        lab.Env.Api.Faults.ExecLatency = TimeSpan.FromSeconds(8);
+        var kubectl = new KubectlClient(lab.Options);
+        var execStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        kubectl.CommandStarting += (_, a) => { if (a.Argv.Contains("exec")) execStarted.TrySetResult(); };
+        await using var session = TraceSessionFactory.Create(kubectl);
+        var clock = Stopwatch.StartNew();
+        await foreach (var e in session.RunAsync(PodToPod("apps", "client", "apps", "server-b"), CancellationToken.None))
+        {
+            // A consumer that wants only the first object (Select-Object -First 1) stops here, mid-trace.
+            await execStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await Task.Delay(200);
+            Assert.Contains(KubectlProcesses.WithArgument(marker), p => !before.Contains(p));
+            break;
+        }
+        output.WriteLine($"enumeration disposed after {clock.ElapsedMilliseconds} ms");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(6), $"disposing the enumeration waited for the slow execs ({clock.Elapsed})");
+        var left = await KubectlProcesses.WaitUntilGoneAsync(marker, before, TimeSpan.FromMilliseconds(500));
+        Assert.True(left.Count == 0, "kubectl processes left after the consumer stopped: " + KubectlProcesses.Describe(left));
+    }
 }
