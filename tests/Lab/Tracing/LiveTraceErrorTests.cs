@@ -44,6 +44,27 @@ public sealed class LiveTraceErrorTests(ErrorsLabFixture lab, ITestOutputHelper 
         Assert.Contains("no-such-ns", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(TraceKind.Pod)]
+    [InlineData(TraceKind.Service)]
+    public async Task MissingNamespaceIsNamespaceNotFoundWithKubeApiServerAnswers(TraceKind kind)
+    {
+        // kube-apiserver says 'pods "client" not found' for a missing namespace; the engine checks the namespace.
+        await using var session = TraceSessionFactory.Create(new KubeApiServerNotFoundShape(new KubectlClient(lab.Options)));
+        var request = kind == TraceKind.Pod ? PodToPod("apps", "client", "no-such-ns", "server-a") : ToService("server") with { DestinationNamespace = "no-such-ns" };
+        var e = await Assert.ThrowsAnyAsync<AciTraceException>(() => LabTraceFixture.RunAsync(session, request));
+        output.WriteLine($"{e.ErrorId}: {e.Message}");
+        Assert.Equal("NamespaceNotFound", e.ErrorId);
+        Assert.Equal(AciErrorKind.ObjectNotFound, e.Kind);
+        Assert.Contains("'no-such-ns'", e.Message, StringComparison.Ordinal);
+
+        // A missing object in an existing namespace keeps its own id.
+        await using var again = TraceSessionFactory.Create(new KubeApiServerNotFoundShape(new KubectlClient(lab.Options)));
+        var missing = kind == TraceKind.Pod ? PodToPod("apps", "client", "apps", "ghost") : ToService("ghost");
+        var m = await Assert.ThrowsAnyAsync<AciTraceException>(() => LabTraceFixture.RunAsync(again, missing));
+        Assert.Equal(kind == TraceKind.Pod ? "PodNotFound" : "ServiceNotFound", m.ErrorId);
+    }
+
     [Fact]
     public async Task MissingPodIsPodNotFound()
     {
