@@ -84,15 +84,49 @@ internal sealed class ClusterDiscovery
 
     public Task<PodInfo> PodAsync(string ns, string name, CancellationToken ct) => _pods.GetAsync($"{ns}/{name}", async _ =>
     {
-        using var doc = await _kube.GetJsonAsync(KubeResource.Pods, ns, name, null, null, ct).ConfigureAwait(false);
+        using var doc = await GetNamespacedAsync(KubeResource.Pods, ns, name, ct).ConfigureAwait(false);
         return PodInfo.FromJson(doc.RootElement);
     });
 
     public Task<ServiceInfo> ServiceAsync(string ns, string name, CancellationToken ct) => _services.GetAsync($"{ns}/{name}", async _ =>
     {
-        using var doc = await _kube.GetJsonAsync(KubeResource.Services, ns, name, null, null, ct).ConfigureAwait(false);
+        using var doc = await GetNamespacedAsync(KubeResource.Services, ns, name, ct).ConfigureAwait(false);
         return ServiceInfo.FromJson(doc.RootElement);
     });
+
+    /// <summary>
+    /// Gets a namespaced object. The API server answers "pods "x" not found" also when the namespace does not exist,
+    /// so on NotFound the namespace is checked (error path only) and a missing one is reported as NamespaceNotFound.
+    /// </summary>
+    private async Task<JsonDocument> GetNamespacedAsync(KubeResource resource, string ns, string name, CancellationToken ct)
+    {
+        try
+        {
+            return await _kube.GetJsonAsync(resource, ns, name, null, null, ct).ConfigureAwait(false);
+        }
+        catch (AciTraceException e) when (e.ErrorId == resource.NotFoundErrorId())
+        {
+            bool namespaceMissing;
+            try
+            {
+                using var _ = await _kube.GetJsonAsync(KubeResource.Namespaces, null, ns, null, null, ct).ConfigureAwait(false);
+                namespaceMissing = false;
+            }
+            catch (AciTraceException n) when (n.ErrorId == KubeResource.Namespaces.NotFoundErrorId())
+            {
+                namespaceMissing = true;
+            }
+            catch (AciTraceException)
+            {
+                // e.g. no permission to read namespaces: keep the original answer
+                namespaceMissing = false;
+            }
+            if (!namespaceMissing) throw;
+            throw new AciTraceException(KubeResource.Namespaces.NotFoundErrorId(), AciErrorKind.ObjectNotFound,
+                $"The namespace '{ns}' does not exist, so the {resource.DisplayName()} '{ns}/{name}' was not found. Check the namespace (kubectl get namespaces).",
+                ns, e);
+        }
+    }
 
     public Task<IReadOnlyList<EndpointSliceInfo>> EndpointSlicesAsync(ServiceInfo svc, CancellationToken ct) => _slices.GetAsync(svc.Key, async _ =>
     {

@@ -51,9 +51,21 @@ public sealed class KubectlTraceSession : ITraceSession
         var (execs0, reads0) = Counters;
         RequestValidator.Validate(request);
         var events = Channel();
-        var work = Task.Run(() => TraceAsync(request, events.Writer, cancellationToken), cancellationToken);
-        await foreach (var e in events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            yield return e;
+        // The work gets its own token so that a consumer that stops early (or fails) stops the trace too, and the
+        // work is always awaited: no kubectl process outlives RunAsync and no exception goes unobserved.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var work = Task.Run(() => TraceAsync(request, events.Writer, stop.Token), stop.Token);
+        var finished = false;
+        try
+        {
+            await foreach (var e in events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return e;
+            finished = true;
+        }
+        finally
+        {
+            if (!finished) await StopAsync(stop, work).ConfigureAwait(false);
+        }
         var summaries = await work.ConfigureAwait(false);
         var (execs1, reads1) = Counters;
         foreach (var s in summaries)
@@ -67,6 +79,20 @@ public sealed class KubectlTraceSession : ITraceSession
                 Passes = s.Passes,
                 Execs = (int)(execs1 - execs0), ApiReads = (int)(reads1 - reads0), Duration = clock.Elapsed,
             });
+    }
+
+    /// <summary>Cancels unfinished work and waits for it (its processes are killed); its outcome is already reported.</summary>
+    private static async Task StopAsync(CancellationTokenSource stop, Task work)
+    {
+        if (!work.IsCompleted) stop.Cancel();
+        try
+        {
+            await work.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // the failure or cancellation reached the consumer through the event channel (or it stopped reading)
+        }
     }
 
     private static System.Threading.Channels.Channel<TraceEvent> Channel() =>
