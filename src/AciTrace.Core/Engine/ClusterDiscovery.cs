@@ -22,7 +22,7 @@ internal sealed class ClusterDiscovery
 
     private readonly IKubeClient _kube;
     private readonly AsyncCache<string, string> _systemNamespace = new();
-    private readonly AsyncCache<string, IReadOnlyList<PodInfo>> _systemPods = new();
+    private readonly AsyncCache<string, (string, IReadOnlyList<PodInfo>)> _systemPodList = new();
     private readonly AsyncCache<string, PodInfo> _pods = new();
     private readonly AsyncCache<string, ServiceInfo> _services = new();
     private readonly AsyncCache<string, IReadOnlyList<EndpointSliceInfo>> _slices = new();
@@ -53,23 +53,46 @@ internal sealed class ClusterDiscovery
             DefaultSystemNamespace);
     });
 
+    public const string SystemPodsSelector = "name in (aci-containers-openvswitch,aci-containers-host)";
+
+    /// <summary>
+    /// Both kinds of ACI system pods in one list call: first in aci-containers-system (an empty answer when that
+    /// namespace does not exist), else in the namespace found by <see cref="SystemNamespaceAsync"/>.
+    /// </summary>
+    public Task<(string Namespace, IReadOnlyList<PodInfo> Pods)> SystemPodListAsync(CancellationToken ct) =>
+        _systemPodList.GetAsync("", async _ =>
+        {
+            var found = await ListSystemPods(DefaultSystemNamespace, ct).ConfigureAwait(false);
+            if (found.Count > 0) return (DefaultSystemNamespace, found);
+            var ns = await SystemNamespaceAsync(ct).ConfigureAwait(false);
+            return (ns, ns == DefaultSystemNamespace ? found : await ListSystemPods(ns, ct).ConfigureAwait(false));
+        });
+
+    private async Task<IReadOnlyList<PodInfo>> ListSystemPods(string ns, CancellationToken ct)
+    {
+        try
+        {
+            using var doc = await _kube.GetJsonAsync(KubeResource.Pods, ns, null, SystemPodsSelector, null, ct).ConfigureAwait(false);
+            return doc.RootElement.Prop("items").Items().Select(PodInfo.FromJson).ToList();
+        }
+        catch (AciTraceException e) when (e.Kind == AciErrorKind.ObjectNotFound)
+        {
+            return Array.Empty<PodInfo>();
+        }
+    }
+
     public async Task<NodeSystemPods> SystemPodsAsync(string node, CancellationToken ct)
     {
-        var ns = await SystemNamespaceAsync(ct).ConfigureAwait(false);
-        var ovs = await PickSystemPod(ns, OvsPodLabel, node, ct).ConfigureAwait(false);
-        var host = await PickSystemPod(ns, HostPodLabel, node, ct).ConfigureAwait(false);
+        var (ns, pods) = await SystemPodListAsync(ct).ConfigureAwait(false);
+        var ovs = PickSystemPod(ns, pods, OvsPodLabel, node);
+        var host = PickSystemPod(ns, pods, HostPodLabel, node);
         return new NodeSystemPods(ns, node, ovs, host);
     }
 
-    private async Task<PodInfo> PickSystemPod(string ns, string label, string node, CancellationToken ct)
+    private static PodInfo PickSystemPod(string ns, IReadOnlyList<PodInfo> all, string label, string node)
     {
-        var pods = await _systemPods.GetAsync(label, async l =>
-        {
-            using var doc = await _kube.GetJsonAsync(KubeResource.Pods, ns, null, l, null, ct).ConfigureAwait(false);
-            return (IReadOnlyList<PodInfo>)doc.RootElement.Prop("items").Items().Select(PodInfo.FromJson).ToList();
-        }).ConfigureAwait(false);
         var role = label == OvsPodLabel ? "aci-containers-openvswitch" : "aci-containers-host";
-        var pod = pods.FirstOrDefault(p => p.NodeName == node)
+        var pod = all.FirstOrDefault(p => p.NodeName == node && p.Labels.GetValueOrDefault("name") == role)
             ?? throw new AciTraceException(role == "aci-containers-openvswitch" ? "OvsPodNotFound" : "HostAgentPodNotFound",
                 AciErrorKind.ObjectNotFound,
                 $"No {role} pod (label {label}) runs on node '{node}' in namespace '{ns}'. Check the DaemonSet: kubectl get pods -n {ns} -l {label} -o wide.",

@@ -47,8 +47,6 @@ public sealed class KubectlTraceSession : ITraceSession
 
     public async IAsyncEnumerable<TraceEvent> RunAsync(TraceRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        var (execs0, reads0) = Counters;
         RequestValidator.Validate(request);
         var events = Channel();
         // The work gets its own token so that a consumer that stops early (or fails) stops the trace too, and the
@@ -67,18 +65,8 @@ public sealed class KubectlTraceSession : ITraceSession
             if (!finished) await StopAsync(stop, work).ConfigureAwait(false);
         }
         var summaries = await work.ConfigureAwait(false);
-        var (execs1, reads1) = Counters;
         foreach (var s in summaries)
-            yield return new SummaryEvent(new AciTraceSummary
-            {
-                TraceId = s.TraceId, Kind = s.Kind, Direction = s.Direction, Source = s.Source, Destination = s.Destination,
-                SourceAddress = s.SourceAddress, DestinationAddress = s.DestinationAddress, Protocol = s.Protocol,
-                SourcePort = s.SourcePort, DestinationPort = s.DestinationPort, Verdict = s.Verdict, DropNode = s.DropNode,
-                DropBridge = s.DropBridge, DropTable = s.DropTable, DropTableName = s.DropTableName, Reason = s.Reason,
-                TunnelId = s.TunnelId, DnatAddress = s.DnatAddress, SnatAddress = s.SnatAddress, Path = s.Path, Legs = s.Legs,
-                Passes = s.Passes,
-                Execs = (int)(execs1 - execs0), ApiReads = (int)(reads1 - reads0), Duration = clock.Elapsed,
-            });
+            yield return new SummaryEvent(s);
     }
 
     /// <summary>Cancels unfinished work and waits for it (its processes are killed); its outcome is already reported.</summary>
@@ -160,12 +148,15 @@ public sealed class KubectlTraceSession : ITraceSession
         private readonly System.Threading.Channels.ChannelWriter<TraceEvent> _events;
         private readonly CancellationToken _ct;
         private readonly List<LegOutcome> _outcomes = new();
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private (long Execs, long ApiReads, TimeSpan At) _mark;
         private int _legNumber;
 
         public TraceRun(KubectlTraceSession session, TraceRequest request, System.Threading.Channels.ChannelWriter<TraceEvent> events, CancellationToken ct)
         {
             _s = session;
             _r = request;
+            _mark = (session.Counters.Execs, session.Counters.ApiReads, TimeSpan.Zero);
             _events = events;
             _ct = ct;
         }
@@ -180,7 +171,7 @@ public sealed class KubectlTraceSession : ITraceSession
             var srcNs = string.IsNullOrEmpty(_r.SourceNamespace) ? defaultNs : _r.SourceNamespace;
             var dstNs = string.IsNullOrEmpty(_r.DestinationNamespace) ? defaultNs : _r.DestinationNamespace!;
             // Discovery of the system namespace runs while the pods are read.
-            var systemNs = _s._discovery.SystemNamespaceAsync(_ct);
+            var systemNs = SystemNamespaceOf(_s._discovery.SystemPodListAsync(_ct));
             Emit(new ProgressEvent("Resolving", $"{srcNs}/{_r.SourceName}", 5));
             return _r.Kind switch
             {
@@ -189,6 +180,8 @@ public sealed class KubectlTraceSession : ITraceSession
                 _ => await ExternalTraceAsync(srcNs, systemNs).ConfigureAwait(false),
             };
         }
+
+        private static async Task<string> SystemNamespaceOf(Task<(string Namespace, IReadOnlyList<PodInfo> Pods)> list) => (await list.ConfigureAwait(false)).Namespace;
 
         // ---------------- pod -> pod ----------------
 
@@ -644,6 +637,11 @@ public sealed class KubectlTraceSession : ITraceSession
                 reason = fabricDrop;
             }
             var tunnel = outcomes.Select(o => o.Judgement.TunnelId).LastOrDefault(t => t is not null);
+            // Cost of this direction: what ran since the previous summary of this trace (or its start).
+            var (execsNow, readsNow) = _s.Counters;
+            var now = _clock.Elapsed;
+            var (execs, reads, duration) = ((int)(execsNow - _mark.Execs), (int)(readsNow - _mark.ApiReads), now - _mark.At);
+            _mark = (execsNow, readsNow, now);
             return new AciTraceSummary
             {
                 TraceId = id,
@@ -667,6 +665,9 @@ public sealed class KubectlTraceSession : ITraceSession
                 SnatAddress = outcomes.Select(o => o.Judgement.SnatAddress).FirstOrDefault(a => a is not null),
                 Path = string.Join(" -> ", outcomes.Select(o => o.Leg.Node).Distinct()),
                 Legs = outcomes.Count,
+                Execs = execs,
+                ApiReads = reads,
+                Duration = duration,
                 Passes = new AciPassCollection(passes),
             };
         }
