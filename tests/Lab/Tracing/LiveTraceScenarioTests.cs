@@ -58,9 +58,15 @@ public sealed class LiveTraceScenarioTests(LabTraceFixture lab, ITestOutputHelpe
     public async Task TraceEqualsGroundTruth(string name)
     {
         var scenario = lab.Cluster.Spec.Scenarios.Single(s => s.Name == name);
-        var query = AciTrace.Lab.GroundTruth.Scenarios.ToQuery(lab.Cluster, scenario, out var error) ?? throw new InvalidOperationException(error);
-        var outcomes = lab.Truth.Evaluate(query);
-        var result = await LabTraceFixture.RunAsync(lab.Session, RequestFor(lab.Cluster, scenario, reply: true));
+        await CheckAsync(lab.Session, lab.Cluster, lab.Truth, scenario, output);
+    }
+
+    /// <summary>Traces a scenario (request and reply) and asserts the outcome equals the ground truth.</summary>
+    internal static async Task CheckAsync(ITraceSession session, ResolvedCluster cluster, GroundTruthEngine truth, ScenarioSpec scenario, ITestOutputHelper output)
+    {
+        var query = AciTrace.Lab.GroundTruth.Scenarios.ToQuery(cluster, scenario, out var error) ?? throw new InvalidOperationException(error);
+        var outcomes = truth.Evaluate(query);
+        var result = await LabTraceFixture.RunAsync(session, RequestFor(cluster, scenario, reply: true));
         var summary = result.Request;
         output.WriteLine($"{summary.TraceId}: {summary.Verdict} at {summary.DropNode}/{summary.DropBridge}/{summary.DropTable}: {summary.Reason}");
         foreach (var p in result.Passes) output.WriteLine($"  {p.Direction} leg {p.Leg} {p.Node} {p.Bridge} {p.InPortName}->{p.OutPortName} {p.Verdict} [{p.TablePath}] {p.Reason}");
@@ -68,7 +74,7 @@ public sealed class LiveTraceScenarioTests(LabTraceFixture lab, ITestOutputHelpe
         var expected = outcomes.Count == 1 ? outcomes[0]
             : outcomes.SingleOrDefault(o => o.Backend?.Ip.ToString() == summary.DnatAddress)
               ?? throw new Xunit.Sdk.XunitException($"the traced backend {summary.DnatAddress} is none of the ground truth's backends");
-        Assert.Equal(expected.Verdict, summary.Verdict);
+        Assert.True(expected.Verdict == summary.Verdict, $"{scenario.Name}: traced {summary.Verdict} ({summary.Reason}); ground truth {expected.Verdict} ({expected.Reason})");
         if (expected.Drop is { } drop)
         {
             if (drop.Bridge == "fabric")
