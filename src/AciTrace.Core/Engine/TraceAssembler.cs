@@ -37,6 +37,7 @@ internal static partial class TraceAssembler
         {
             var pass = parsed.Passes[i];
             var judged = judgedByIndex.GetValueOrDefault(pass.Index) ?? new PassJudgement { PassIndex = pass.Index, Bridge = pass.Bridge };
+            var forkedOnly = judged.IsConntrackFork && judged.OutPort is null;
             var kind = leg.Facts?.BridgeKind(pass.Bridge) ?? AciTables.BridgeKind(pass.Bridge);
             var hops = pass.Hops.Select((h, step) => Hop(leg, pass, kind, judged, h, step, step == pass.Hops.Count - 1)).ToList();
             var inPort = InPortOf(pass, parsed, passes, leg.Facts);
@@ -59,10 +60,12 @@ internal static partial class TraceAssembler
                 TunnelDestination = judged.TunnelDestination,
                 SourceEpg = srcEpg,
                 DestinationEpg = dstEpg,
-                Verdict = judged.Verdict,
-                DropTable = dropTable,
-                DropTableName = dropTable is int t ? AciTables.Name(kind, t) : null,
-                Reason = reasonFor?.Invoke(pass, judged) ?? judged.Reason,
+                // A pass that only hands the packet to conntrack is not where the outcome happens: the resumed pass
+                // carries the verdict, so a report of drops lists each drop once.
+                Verdict = forkedOnly ? TraceVerdict.Forward : judged.Verdict,
+                DropTable = forkedOnly ? null : dropTable,
+                DropTableName = !forkedOnly && dropTable is int t ? AciTables.Name(kind, t) : null,
+                Reason = forkedOnly ? ForkReason(pass, judged) : reasonFor?.Invoke(pass, judged) ?? judged.Reason,
                 DnatAddress = judged.DnatAddress,
                 SnatAddress = judged.SnatAddress,
                 DatapathActions = pass.DatapathActions,
@@ -83,9 +86,10 @@ internal static partial class TraceAssembler
             if (AciDecoder.DecodeAction(kind, a.Text, leg.Facts) is { } w && !IsDropLogExport(w)) writes.Add(w);
         }
         var isTableDrop = h.Cookie == TableDropCookie;
-        var verdict = h.IsTableMiss || isTableDrop || (judged.Verdict == TraceVerdict.Drop && judged.DropTable == h.Table && last)
+        var passVerdict = judged.IsConntrackFork && judged.OutPort is null ? TraceVerdict.Forward : judged.Verdict;
+        var verdict = h.IsTableMiss || isTableDrop || (passVerdict == TraceVerdict.Drop && judged.DropTable == h.Table && last)
             ? TraceVerdict.Drop
-            : last ? judged.Verdict : TraceVerdict.Forward;
+            : last ? passVerdict : TraceVerdict.Forward;
         return new AciTableHop
         {
             TraceId = leg.TraceId,
@@ -110,6 +114,11 @@ internal static partial class TraceAssembler
             Verdict = verdict,
         };
     }
+
+    private static string ForkReason(ParsedPass pass, PassJudgement judged) =>
+        pass.ForkResumeTable is int t
+            ? $"sent through conntrack; the packet continues in the resumed pass at table {t} ({judged.Verdict} there)"
+            : $"sent through conntrack; the packet continues in the resumed pass ({judged.Verdict} there)";
 
     private static bool IsDropLogExport(RegisterWrite w) =>
         w.Register.StartsWith("tun_metadata", StringComparison.OrdinalIgnoreCase)
