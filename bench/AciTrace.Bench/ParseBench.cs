@@ -6,146 +6,60 @@ using AciTrace.Ovs;
 namespace AciTrace.Bench;
 
 /// <summary>
-/// Parse + judge throughput over a trace text of more than 1 MB, built by repeating real OVS 3.1 trace output
-/// (lab-feasibility 1.7 A and C shapes: patch crossings, conntrack resume, select group with a nested bridge).
+/// Parse, judge and decode throughput over a trace text of more than 1 MB built from the real ACI traces captured
+/// from OVS 3.1 in tests/Unit/Fixtures/Traces (patch crossings, conntrack resumes, services, SNAT, drops).
 /// </summary>
 public static class ParseBench
 {
-    private const string PatchConntrack = """
-Flow: tcp,in_port=1,vlan_tci=0x0000,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,nw_src=10.1.0.11,nw_dst=10.1.0.12,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=0,tp_dst=80,tcp_flags=0
-
-bridge("br-access")
--------------------
- 0. ip,in_port=1,dl_src=02:00:00:00:00:01,nw_src=10.1.0.11, priority 100
-    load:0x1->NXM_NX_REG0[]
-    goto_table:10
-10. ip, priority 100
-    set_field:0x5->reg1
-    output:100
-
-bridge("br-int")
-----------------
- 0. ip,in_port=100, priority 100
-    load:0x64->NXM_NX_REG6[]
-    write_metadata:0x1/0xff
-    goto_table:10
-10. ip, priority 100
-    ct(table=20,zone=NXM_NX_REG6[0..15])
-    drop
-     -> A clone of the packet is forked to recirculate. The forked pipeline will be resumed at table 20.
-     -> Sets the packet to an untracked state, and clears all the conntrack fields.
-
-Final flow: tcp,reg0=0x1,reg1=0x5,in_port=1,vlan_tci=0x0000,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,nw_src=10.1.0.11,nw_dst=10.1.0.12,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=0,tp_dst=80,tcp_flags=0
-Megaflow: recirc_id=0,eth,tcp,in_port=1,dl_src=02:00:00:00:00:01,nw_src=10.1.0.11,nw_frag=no,tp_dst=0x40/0xffc0
-Datapath actions: ct(zone=100),recirc(0x1)
-
-===============================================================================
-recirc(0x1) - resume conntrack with default ct_state=trk|new (use --ct-next to customize)
-===============================================================================
-
-Flow: recirc_id=0x1,ct_state=new|trk,ct_zone=100,eth,tcp,reg6=0x64,metadata=0x1,in_port=100,vlan_tci=0x0000,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,nw_src=10.1.0.11,nw_dst=10.1.0.12,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=0,tp_dst=80,tcp_flags=0
-
-bridge("br-access")
--------------------
-    thaw
-        Resuming from table 20
-20. ct_state=+new+trk,ip, priority 100
-    ct(commit,zone=NXM_NX_REG6[0..15])
-    drop
-     -> Sets the packet to an untracked state, and clears all the conntrack fields.
-    goto_table:30
-30. ip, priority 100
-    goto_table:40
-40. ip,nw_dst=10.1.0.0/24, priority 100
-    load:0x64->NXM_NX_REG7[]
-    resubmit(,50)
-50. reg7=0x64,in_port=100, priority 110
-    IN_PORT
-
-bridge("br-access")
--------------------
- 0. ip,in_port=100,nw_dst=10.1.0.12, priority 100
-    output:2
-
-Final flow: recirc_id=0x1,eth,tcp,reg6=0x64,reg7=0x64,metadata=0x1,in_port=100,vlan_tci=0x0000,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:02,nw_src=10.1.0.11,nw_dst=10.1.0.12,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=0,tp_dst=80,tcp_flags=0
-Megaflow: recirc_id=0x1,ct_state=+new+trk,eth,ip,in_port=100,nw_dst=10.1.0.12,nw_frag=no
-Datapath actions: ct(commit,zone=100),2
-""";
-
-    private const string SelectGroupResume = """
-
-===============================================================================
-recirc(0x3) - resume conntrack with ct_state=est|trk
-===============================================================================
-
-Flow: recirc_id=0x3,ct_state=est|trk,ct_zone=100,eth,tcp,reg6=0x64,metadata=0x1,in_port=100,vlan_tci=0x0000,dl_src=02:00:00:00:00:01,dl_dst=02:00:00:00:00:99,nw_src=10.1.0.11,nw_dst=10.96.0.10,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=33333,tp_dst=80,tcp_flags=0
-
-bridge("br-int")
-----------------
-    thaw
-        Resuming from table 20
-20. ct_state=+est+trk,ip, priority 100
-    goto_table:30
-30. tcp,nw_dst=10.96.0.10,tp_dst=80, priority 200
-    group:1
-     -> bucket 0: score 5478900
-     -> bucket 1: score 2722700
-     -> using bucket 0
-    bucket 0
-            set_field:10.1.0.12->ip_dst
-            resubmit(,40)
-        40. ip,nw_dst=10.1.0.0/24, priority 100
-            load:0x64->NXM_NX_REG7[]
-            resubmit(,50)
-        50. reg7=0x64,in_port=100, priority 110
-            IN_PORT
-
-        bridge("br-access")
-        -------------------
-         0. ip,in_port=100,nw_dst=10.1.0.12, priority 100
-            output:2
-
-Final flow: unchanged
-Megaflow: recirc_id=0x3,ct_state=-new+est+trk,eth,tcp,in_port=100,nw_src=10.1.0.11,nw_dst=10.96.0.10,nw_frag=no,tp_dst=80
-Datapath actions: set(ipv4(dst=10.1.0.12)),2
-""";
-
     public static int Run(string[] args)
     {
-        // One unit = a whole trace, as the tool sees it; the big text concatenates many of them.
-        string unit = PatchConntrack + "\n" + SelectGroupResume + "\n";
+        var fixtures = args.Length > 0 ? args[0] : Path.Combine(RepoRoot(), "tests", "Unit", "Fixtures", "Traces");
+        var traces = Directory.GetDirectories(fixtures)
+            .Where(d => !Path.GetFileName(d).StartsWith('_') && File.Exists(Path.Combine(d, "trace.txt")))
+            .Order(StringComparer.Ordinal)
+            .Select(d => File.ReadAllText(Path.Combine(d, "trace.txt")))
+            .Where(t => t.Contains("bridge(\"", StringComparison.Ordinal))
+            .ToList();
+        if (traces.Count == 0)
+        {
+            Console.Error.WriteLine($"no fixture traces under {fixtures}");
+            return 1;
+        }
+        string unit = traces.OrderByDescending(t => t.Length).First();
         var sb = new StringBuilder();
-        while (sb.Length < 1_100_000) sb.Append(unit);
+        while (sb.Length < 1_100_000)
+            foreach (var t in traces) sb.Append(t).Append('\n');
         string big = sb.ToString();
         long bytes = Encoding.UTF8.GetByteCount(big);
-        var ctx = JudgeContext.Empty
-            .With("br-access", new BridgePorts { DestinationPorts = new HashSet<int> { 2 }, PatchPorts = new Dictionary<int, string> { [100] = "br-int" } })
-            .With("br-int", new BridgePorts { PatchPorts = new Dictionary<int, string> { [100] = "br-access" } });
+        var ctx = JudgeContext.Empty;
 
-        // Sanity: the single unit judges as delivered, the big text parses into many passes.
-        var one = TraceJudge.Judge(OvsTraceParser.Parse(unit), ctx);
         var parsed = OvsTraceParser.Parse(big);
-        Console.WriteLine($"unit verdict: {one.Verdict}; big text: {bytes / 1024.0 / 1024.0:F2} MB, {parsed.Passes.Count} passes, {parsed.Passes.Sum(p => p.Hops.Count)} hops");
+        Console.WriteLine($"{traces.Count} real fixture traces; big text: {bytes / 1024.0 / 1024.0:F2} MB, {parsed.Passes.Count} passes, {parsed.Passes.Sum(p => p.Hops.Count)} hops");
 
-        for (int i = 0; i < 40; i++) TraceJudge.Judge(OvsTraceParser.Parse(big), ctx); // warm-up (lets tiered JIT promote the hot paths)
+        for (int i = 0; i < 20; i++) TraceJudge.Judge(OvsTraceParser.Parse(big), ctx); // warm-up (lets tiered JIT promote the hot paths)
 
         Measure("parse only (1 MB text)", bytes, () => OvsTraceParser.Parse(big));
         Measure("parse + judge (1 MB text)", bytes, () => TraceJudge.Judge(OvsTraceParser.Parse(big), ctx));
-        var parsedBig = OvsTraceParser.Parse(big);
-        var actions = parsedBig.Passes.SelectMany(p => p.Hops).SelectMany(h => h.Actions).Select(a => a.Text).ToList();
-        var cookies = parsedBig.Passes.SelectMany(p => p.Hops).Select(h => h.Cookie ?? 0).ToList();
-        var facts0 = new AciTrace.Aci.NodeFacts();
-        Measure("decode actions only (1 MB text)", bytes, () => { foreach (var a in actions) AciTrace.Aci.AciDecoder.DecodeAction(AciTrace.AciBridge.Integration, a, facts0); });
-        Measure("describe cookies only (1 MB text)", bytes, () => { foreach (var c in cookies) AciTrace.Aci.AciDecoder.DescribeCookie(c, facts0); });
         var leg = new AciTrace.Engine.LegContext("bench", AciTrace.TraceDirection.Request, 1, "node-a", new AciTrace.Aci.NodeFacts());
         Measure("parse + judge + decode (1 MB text)", bytes, () =>
         {
-            var parsed = OvsTraceParser.Parse(big);
-            AciTrace.Engine.TraceAssembler.Assemble(leg, parsed, TraceJudge.Judge(parsed, ctx));
+            var p = OvsTraceParser.Parse(big);
+            AciTrace.Engine.TraceAssembler.Assemble(leg, p, TraceJudge.Judge(p, ctx));
         });
         long unitBytes = Encoding.UTF8.GetByteCount(unit);
-        Measure("parse + judge (one 6 KB trace)", unitBytes, () => TraceJudge.Judge(OvsTraceParser.Parse(unit), ctx));
+        Measure($"parse + judge + decode (one {unitBytes / 1024} KB trace)", unitBytes, () =>
+        {
+            var p = OvsTraceParser.Parse(unit);
+            AciTrace.Engine.TraceAssembler.Assemble(leg, p, TraceJudge.Judge(p, ctx));
+        });
         return 0;
+    }
+
+    private static string RepoRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "AciTrace.slnx"))) d = d.Parent;
+        return d?.FullName ?? Directory.GetCurrentDirectory();
     }
 
     /// <summary>

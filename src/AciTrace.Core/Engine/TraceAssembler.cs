@@ -83,6 +83,8 @@ internal static partial class TraceAssembler
         foreach (var a in h.Actions)
         {
             if (NextTableOf(a.Text) is int t) next = t;
+            // The drop-log export (moves and loads into tun_metadata) says nothing about the packet's path.
+            if (a.Text.Contains("METADATA", StringComparison.OrdinalIgnoreCase) && a.Text.Contains("tun_", StringComparison.OrdinalIgnoreCase)) continue;
             if (AciDecoder.DecodeAction(kind, a.Text, leg.Facts) is { } w && !IsDropLogExport(w)) writes.Add(w);
         }
         var isTableDrop = h.Cookie == TableDropCookie;
@@ -156,7 +158,10 @@ internal static partial class TraceAssembler
             return int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         if (pass.Index == 0 && parsed.InputFlow is { } input && InPortPattern().Match(input) is { Success: true } m2)
             return int.Parse(m2.Groups[1].Value, CultureInfo.InvariantCulture);
-        var previous = earlier.LastOrDefault(e => e.OutPortName is not null && e.Bridge != pass.Bridge);
+        var previous = pass.PreviousIndex is int pi && pi >= 0 && pi < earlier.Count && earlier[pi].PassIndex == pi
+            ? earlier[pi]
+            : earlier.Count > 0 ? earlier[^1] : null;
+        if (previous?.Bridge == pass.Bridge) previous = null;
         if (previous?.OutPortName is { } outName && PatchPeer(outName) is { } peer
             && facts?.PortMap(pass.Bridge) is { } map && map.TryGetPort(peer, out var port))
             return port;
