@@ -71,6 +71,7 @@ public static class TraceBench
             }
 
             Directory.Delete(cache, true);
+            await TimelineAsync(options, Pair(a, cross));
             await ManyPairsAsync(state);
             return 0;
         }
@@ -78,6 +79,25 @@ public static class TraceBench
         {
             try { Directory.Delete(state, true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>When each kubectl process of one cold cross-node trace started and ended (where the cold time goes).</summary>
+    private static async Task TimelineAsync(ClusterOptions options, TraceRequest request)
+    {
+        var client = new AciTrace.Kube.KubectlClient(options);
+        var clock = Stopwatch.StartNew();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        client.CommandCompleted += (_, e) =>
+        {
+            var end = clock.Elapsed;
+            var start = end - (e.Elapsed ?? TimeSpan.Zero);
+            var what = string.Join(' ', e.Argv.Skip(1).Where(a => !a.StartsWith("--kubeconfig", StringComparison.Ordinal)).Take(6));
+            lines.Enqueue($"  {start.TotalMilliseconds,6:0} -> {end.TotalMilliseconds,6:0} ms  {(what.Length > 90 ? what[..90] + "..." : what)}");
+        };
+        await using var session = TraceSessionFactory.Create(client);
+        var (total, _) = await TraceAsync(session, request);
+        Console.WriteLine($"cold cross-node timeline (total {Ms(total)}):");
+        foreach (var l in lines) Console.WriteLine(l);
     }
 
     /// <summary>100 distinct pod pairs of a random 3-node, 30-pod cluster through one session (one pipeline of 100 inputs).</summary>
