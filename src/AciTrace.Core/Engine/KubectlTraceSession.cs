@@ -34,13 +34,21 @@ public sealed class KubectlTraceSession : ITraceSession
         _kube = kube;
         _ownsClient = ownsClient;
         _discovery = new ClusterDiscovery(kube);
+        _kube.CommandStarting += ReportCommand;
     }
+
+    // The writer of the trace now running (a session runs one trace at a time): -Verbose shows every kubectl call.
+    private System.Threading.Channels.ChannelWriter<TraceEvent>? _activeEvents;
+
+    private void ReportCommand(object? sender, KubeCommandEventArgs e) =>
+        _activeEvents?.TryWrite(new VerboseEvent(e.CommandLine));
 
     /// <summary>Execs and API reads made so far by this session.</summary>
     public (long Execs, long ApiReads) Counters => (_kube.Execs, _kube.ApiReads);
 
     public ValueTask DisposeAsync()
     {
+        _kube.CommandStarting -= ReportCommand;
         if (_ownsClient && _kube is IDisposable d) d.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -91,6 +99,7 @@ public sealed class KubectlTraceSession : ITraceSession
     {
         try
         {
+            _activeEvents = events;
             var run = new TraceRun(this, request, events, ct);
             return await run.ExecuteAsync().ConfigureAwait(false);
         }
@@ -101,6 +110,7 @@ public sealed class KubectlTraceSession : ITraceSession
         }
         finally
         {
+            Interlocked.CompareExchange(ref _activeEvents, null, events);
             events.TryComplete();
         }
     }
