@@ -43,51 +43,34 @@ public sealed class EndpointFile
     public string? HostInterface => Attributes.TryGetValue("interface-name", out var v) ? v : AccessInterface;
 
     /// <summary>Reads an endpoint file; false with a reason when it is not a JSON object.</summary>
-    public static bool TryParse(string? json, [NotNullWhen(true)] out EndpointFile? value, out string? error)
-    {
-        value = null;
-        using var doc = JsonFields.TryParse(json, out error);
-        if (doc is null) return false;
-        EndpointFile? result = null;
-        string? shapeError = null;
-        var ok = JsonFields.Guard(Read, out var readError);
-        if (!ok) { error = shapeError ?? readError; return false; }
-        value = result!;
-        return true;
+    public static bool TryParse(string? json, [NotNullWhen(true)] out EndpointFile? value, out string? error) =>
+        JsonFields.TryReadObject(json, "endpoint file", Read, out value, out error);
 
-        bool Read()
+    private static EndpointFile Read(JsonElement r)
+    {
+        var sgs = new List<SecurityGroupRef>();
+        foreach (var sg in JsonFields.Objects(r, "security-group"))
         {
-            var r = doc.RootElement;
-            if (r.ValueKind != JsonValueKind.Object)
-            {
-                shapeError = $"endpoint file must be a JSON object, not {r.ValueKind}";
-                return false;
-            }
-            var sgs = new List<SecurityGroupRef>();
-            foreach (var sg in JsonFields.Objects(r, "security-group"))
-            {
-                var name = JsonFields.String(sg, "name");
-                if (name is not null) sgs.Add(new SecurityGroupRef(JsonFields.String(sg, "policy-space") ?? "", name));
-            }
-            result = new EndpointFile
-            {
-                Uuid = JsonFields.String(r, "uuid") ?? "",
-                PolicySpace = JsonFields.String(r, "eg-policy-space") ?? JsonFields.String(r, "policy-space-name"),
-                EndpointGroupName = JsonFields.String(r, "endpoint-group-name"),
-                EndpointGroupUri = JsonFields.String(r, "endpoint-group"),
-                SecurityGroups = sgs,
-                Ips = JsonFields.Strings(r, "ip"),
-                Mac = JsonFields.String(r, "mac"),
-                AccessInterface = JsonFields.String(r, "access-interface"),
-                AccessUplinkInterface = JsonFields.String(r, "access-uplink-interface"),
-                InterfaceName = JsonFields.String(r, "interface-name"),
-                AccessInterfaceVlan = JsonFields.Int32(r, "access-interface-vlan"),
-                Attributes = JsonFields.StringMap(r, "attributes"),
-                SnatUuids = JsonFields.Strings(r, "snat-uuids"),
-                ServiceIps = JsonFields.Strings(r, "service-ip"),
-            };
-            return true;
+            var name = JsonFields.String(sg, "name");
+            if (name is not null) sgs.Add(new SecurityGroupRef(JsonFields.String(sg, "policy-space") ?? "", name));
         }
+        return new EndpointFile
+        {
+            Uuid = JsonFields.String(r, "uuid") ?? "",
+            PolicySpace = JsonFields.String(r, "eg-policy-space") ?? JsonFields.String(r, "policy-space-name"),
+            EndpointGroupName = JsonFields.String(r, "endpoint-group-name"),
+            EndpointGroupUri = JsonFields.String(r, "endpoint-group"),
+            SecurityGroups = sgs,
+            Ips = JsonFields.Strings(r, "ip"),
+            Mac = JsonFields.String(r, "mac"),
+            AccessInterface = JsonFields.String(r, "access-interface"),
+            AccessUplinkInterface = JsonFields.String(r, "access-uplink-interface"),
+            InterfaceName = JsonFields.String(r, "interface-name"),
+            AccessInterfaceVlan = JsonFields.Int32(r, "access-interface-vlan"),
+            Attributes = JsonFields.StringMap(r, "attributes"),
+            SnatUuids = JsonFields.Strings(r, "snat-uuids"),
+            ServiceIps = JsonFields.Strings(r, "service-ip"),
+        };
     }
 
     /// <summary>Writes the file the way the host-agent does (keys it does not set are left out).</summary>

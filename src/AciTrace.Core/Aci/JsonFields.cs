@@ -81,6 +81,28 @@ internal static class JsonFields
     }
 
     /// <summary>Runs a reader over a parsed document, turning the DOM's own refusals into an error text.</summary>
+    /// <summary>
+    /// Parses <paramref name="json"/> as one JSON object and reads it with <paramref name="read"/>; false with a reason
+    /// (not JSON, not an object, unreadable content) instead of an exception.
+    /// </summary>
+    internal static bool TryReadObject<T>(string? json, string what, Func<JsonElement, T> read,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? value, out string? error) where T : class
+    {
+        value = null;
+        using var doc = TryParse(json, out error);
+        if (doc is null) return false;
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            error = $"{what} must be a JSON object, not {root.ValueKind}";
+            return false;
+        }
+        T? result = null;
+        if (!Guard(() => { result = read(root); return true; }, out error)) return false;
+        value = result!;
+        return true;
+    }
+
     internal static bool Guard(Func<bool> read, out string? error)
     {
         try

@@ -45,60 +45,43 @@ public sealed class ServiceFile
     public string? Namespace => Attributes.TryGetValue("namespace", out var v) ? v : null;
 
     /// <summary>Reads a service file; false with a reason when it is not a JSON object.</summary>
-    public static bool TryParse(string? json, [NotNullWhen(true)] out ServiceFile? value, out string? error)
-    {
-        value = null;
-        using var doc = JsonFields.TryParse(json, out error);
-        if (doc is null) return false;
-        ServiceFile? result = null;
-        string? shapeError = null;
-        var ok = JsonFields.Guard(Read, out var readError);
-        if (!ok) { error = shapeError ?? readError; return false; }
-        value = result!;
-        return true;
+    public static bool TryParse(string? json, [NotNullWhen(true)] out ServiceFile? value, out string? error) =>
+        JsonFields.TryReadObject(json, "service file", Read, out value, out error);
 
-        bool Read()
+    private static ServiceFile Read(JsonElement r)
+    {
+        var mappings = new List<ServiceMapping>();
+        foreach (var m in JsonFields.Objects(r, "service-mapping"))
         {
-            var r = doc.RootElement;
-            if (r.ValueKind != JsonValueKind.Object)
+            int? affinity = null;
+            if (JsonFields.TryGet(m, "session-affinity", out var sa) && JsonFields.TryGet(sa, "client-ip", out var cip))
+                affinity = JsonFields.Int32(cip, "timeout-seconds");
+            mappings.Add(new ServiceMapping
             {
-                shapeError = $"service file must be a JSON object, not {r.ValueKind}";
-                return false;
-            }
-            var mappings = new List<ServiceMapping>();
-            foreach (var m in JsonFields.Objects(r, "service-mapping"))
-            {
-                int? affinity = null;
-                if (JsonFields.TryGet(m, "session-affinity", out var sa) && JsonFields.TryGet(sa, "client-ip", out var cip))
-                    affinity = JsonFields.Int32(cip, "timeout-seconds");
-                mappings.Add(new ServiceMapping
-                {
-                    ServiceIp = JsonFields.String(m, "service-ip"),
-                    ServiceProto = JsonFields.String(m, "service-proto"),
-                    ServicePort = JsonFields.Int32(m, "service-port"),
-                    NextHopIps = JsonFields.Strings(m, "next-hop-ips"),
-                    NextHopPort = JsonFields.Int32(m, "next-hop-port"),
-                    ConntrackEnabled = JsonFields.Bool(m, "conntrack-enabled"),
-                    NodePort = JsonFields.Int32(m, "node-port"),
-                    SessionAffinityTimeoutSeconds = affinity,
-                });
-            }
-            result = new ServiceFile
-            {
-                Uuid = JsonFields.String(r, "uuid") ?? "",
-                DomainPolicySpace = JsonFields.String(r, "domain-policy-space"),
-                DomainName = JsonFields.String(r, "domain-name"),
-                ServiceMode = JsonFields.String(r, "service-mode"),
-                ServiceType = JsonFields.String(r, "service-type"),
-                ServiceMac = JsonFields.String(r, "service-mac"),
-                InterfaceName = JsonFields.String(r, "interface-name"),
-                InterfaceVlan = JsonFields.Int32(r, "interface-vlan"),
-                InterfaceIp = JsonFields.String(r, "interface-ip"),
-                Mappings = mappings,
-                Attributes = JsonFields.StringMap(r, "attributes"),
-            };
-            return true;
+                ServiceIp = JsonFields.String(m, "service-ip"),
+                ServiceProto = JsonFields.String(m, "service-proto"),
+                ServicePort = JsonFields.Int32(m, "service-port"),
+                NextHopIps = JsonFields.Strings(m, "next-hop-ips"),
+                NextHopPort = JsonFields.Int32(m, "next-hop-port"),
+                ConntrackEnabled = JsonFields.Bool(m, "conntrack-enabled"),
+                NodePort = JsonFields.Int32(m, "node-port"),
+                SessionAffinityTimeoutSeconds = affinity,
+            });
         }
+        return new ServiceFile
+        {
+            Uuid = JsonFields.String(r, "uuid") ?? "",
+            DomainPolicySpace = JsonFields.String(r, "domain-policy-space"),
+            DomainName = JsonFields.String(r, "domain-name"),
+            ServiceMode = JsonFields.String(r, "service-mode"),
+            ServiceType = JsonFields.String(r, "service-type"),
+            ServiceMac = JsonFields.String(r, "service-mac"),
+            InterfaceName = JsonFields.String(r, "interface-name"),
+            InterfaceVlan = JsonFields.Int32(r, "interface-vlan"),
+            InterfaceIp = JsonFields.String(r, "interface-ip"),
+            Mappings = mappings,
+            Attributes = JsonFields.StringMap(r, "attributes"),
+        };
     }
 
     /// <summary>Writes the file the way the host-agent does.</summary>

@@ -36,44 +36,27 @@ public sealed class SnatFile
     public bool IsUsedByAgent => PortRanges.Any(r => r.End > r.Start);
 
     /// <summary>Reads a SNAT file; false with a reason when it is not a JSON object.</summary>
-    public static bool TryParse(string? json, [NotNullWhen(true)] out SnatFile? value, out string? error)
-    {
-        value = null;
-        using var doc = JsonFields.TryParse(json, out error);
-        if (doc is null) return false;
-        SnatFile? result = null;
-        string? shapeError = null;
-        var ok = JsonFields.Guard(Read, out var readError);
-        if (!ok) { error = shapeError ?? readError; return false; }
-        value = result!;
-        return true;
+    public static bool TryParse(string? json, [NotNullWhen(true)] out SnatFile? value, out string? error) =>
+        JsonFields.TryReadObject(json, "snat file", Read, out value, out error);
 
-        bool Read()
+    private static SnatFile Read(JsonElement r)
+    {
+        var remote = new List<SnatRemote>();
+        foreach (var rm in JsonFields.Objects(r, "remote"))
+            remote.Add(new SnatRemote { Mac = JsonFields.String(rm, "mac"), PortRanges = Ranges(rm) });
+        return new SnatFile
         {
-            var r = doc.RootElement;
-            if (r.ValueKind != JsonValueKind.Object)
-            {
-                shapeError = $"snat file must be a JSON object, not {r.ValueKind}";
-                return false;
-            }
-            var remote = new List<SnatRemote>();
-            foreach (var rm in JsonFields.Objects(r, "remote"))
-                remote.Add(new SnatRemote { Mac = JsonFields.String(rm, "mac"), PortRanges = Ranges(rm) });
-            result = new SnatFile
-            {
-                Uuid = JsonFields.String(r, "uuid") ?? "",
-                SnatIp = JsonFields.String(r, "snat-ip"),
-                InterfaceName = JsonFields.String(r, "interface-name"),
-                InterfaceMac = JsonFields.String(r, "interface-mac"),
-                InterfaceVlan = JsonFields.Int32(r, "interface-vlan"),
-                Local = JsonFields.Bool(r, "local"),
-                Dest = JsonFields.Strings(r, "dest"),
-                Zone = JsonFields.Int32(r, "zone"),
-                PortRanges = Ranges(r),
-                Remote = remote,
-            };
-            return true;
-        }
+            Uuid = JsonFields.String(r, "uuid") ?? "",
+            SnatIp = JsonFields.String(r, "snat-ip"),
+            InterfaceName = JsonFields.String(r, "interface-name"),
+            InterfaceMac = JsonFields.String(r, "interface-mac"),
+            InterfaceVlan = JsonFields.Int32(r, "interface-vlan"),
+            Local = JsonFields.Bool(r, "local"),
+            Dest = JsonFields.Strings(r, "dest"),
+            Zone = JsonFields.Int32(r, "zone"),
+            PortRanges = Ranges(r),
+            Remote = remote,
+        };
     }
 
     private static IReadOnlyList<SnatPortRange> Ranges(JsonElement obj)
