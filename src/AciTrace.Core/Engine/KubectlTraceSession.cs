@@ -17,7 +17,7 @@ namespace AciTrace.Engine;
 /// Traces packets in a live cluster through <see cref="IKubeClient"/>: resolves names, gathers node facts once per
 /// node (one host-pod exec), runs one OVS exec per (node, leg), parses, judges, decodes and explains.
 /// </summary>
-public sealed class KubectlTraceSession : ITraceSession
+public sealed partial class KubectlTraceSession : ITraceSession
 {
     private readonly IKubeClient _kube;
     private readonly ClusterDiscovery _discovery;
@@ -151,7 +151,7 @@ public sealed class KubectlTraceSession : ITraceSession
 
     // ---- one trace ----
 
-    private sealed class TraceRun
+    private sealed partial class TraceRun
     {
         private readonly KubectlTraceSession _s;
         private readonly TraceRequest _r;
@@ -193,270 +193,6 @@ public sealed class KubectlTraceSession : ITraceSession
 
         private static async Task<string> SystemNamespaceOf(Task<(string Namespace, IReadOnlyList<PodInfo> Pods)> list) => (await list.ConfigureAwait(false)).Namespace;
 
-        // ---------------- pod -> pod ----------------
-
-        private async Task<IReadOnlyList<AciTraceSummary>> PodTraceAsync(string srcNs, string dstNs, Task<string> systemNs)
-        {
-            var srcTask = _s.ResolvePodAsync(srcNs, _r.SourceName, "source", _r.PreferIPv6, _ct);
-            var dstTask = _s.ResolvePodAsync(dstNs, _r.DestinationName!, "destination", _r.PreferIPv6, _ct);
-            await systemNs.ConfigureAwait(false);
-            var src = await srcTask.ConfigureAwait(false);
-            var dst = await dstTask.ConfigureAwait(false);
-            if (src.Address.AddressFamily != dst.Address.AddressFamily)
-                throw new AciTraceException("AddressFamilyMismatch", AciErrorKind.InvalidArgument,
-                    $"{src.Pod.Key} ({src.Address}) and {dst.Pod.Key} ({dst.Address}) have no address of a common IP family.", dst.Pod.Key);
-            if (_r.Protocol == TraceProtocol.Arp && (src.IsIPv6 || dst.IsIPv6))
-                throw new AciTraceException("ArpNeedsIPv4", AciErrorKind.InvalidArgument,
-                    "ARP exists only for IPv4; these pods were resolved to IPv6 addresses (drop -PreferIPv6).", dst.Pod.Key);
-            _pods.Add(src);
-            _pods.Add(dst);
-            var l4 = L4For(dst.Pod);
-            var id = _traceId = $"{src.Pod.Key} -> {dst.Pod.Key} {Label(l4)}";
-            var summaries = new List<AciTraceSummary>();
-            var request = await PodDirectionAsync(id, TraceDirection.Request, src, dst, l4).ConfigureAwait(false);
-            summaries.Add(request);
-            if (_r.IncludeReply && request.Verdict == TraceVerdict.Drop)
-                summaries.Add(Summarize(id, "Pod", TraceDirection.Reply, dst.Pod.Key, src.Pod.Key, dst.Address, src.Address, l4.Reversed(),
-                    Array.Empty<LegOutcome>(), new[] { "The request was dropped; there is no reply to trace." }, endsAtNode: false, notTraced: true));
-            else if (_r.IncludeReply)
-                summaries.Add(await PodDirectionAsync(id, TraceDirection.Reply, dst, src, l4.Reversed()).ConfigureAwait(false));
-            return summaries;
-        }
-
-        private async Task<AciTraceSummary> PodDirectionAsync(string id, TraceDirection dir, ResolvedPod from, ResolvedPod to, L4 l4)
-        {
-            var reply = dir == TraceDirection.Reply;
-            var arp = l4.Protocol == TraceProtocol.Arp;
-            var options = reply && !arp ? PacketPlanner.ReplyOptions : null;
-            var legs = new List<TraceLeg>();
-            var notes = new List<string>();
-            var sameNode = from.Node == to.Node;
-            if (from.HostNetwork && to.HostNetwork)
-                notes.Add($"Both {from.Pod.Key} and {to.Pod.Key} use the host network: the packet never enters OVS.");
-            else
-            {
-                if (!from.HostNetwork)
-                {
-                    var dstMac = to.HostNetwork ? PacketPlanner.RouterMac : to.Mac!;
-                    var packet = arp
-                        ? PacketPlanner.Arp(PortRef.Named(from.Veth!), from.Mac!, reply ? dstMac : "ff:ff:ff:ff:ff:ff", reply ? 2 : 1,
-                            from.Mac!, reply ? dstMac : "00:00:00:00:00:00", from.Address, to.Address)
-                        : PacketPlanner.Ip(PortRef.Named(from.Veth!), from.Mac, dstMac, from.Address, to.Address, l4, reply);
-                    legs.Add(Leg(dir, from, "br-access", packet, options, sameNode && !to.HostNetwork ? to.Veth : null,
-                        sameNode ? $"{from.Pod.Key} to {to.Pod.Key} on {from.Node}" : $"{from.Pod.Key} out of {from.Node}"));
-                }
-                else
-                    notes.Add($"{from.Pod.Key} uses the host network of {from.Node}: the packet leaves through the node's network stack, not OVS.");
-                if (!to.HostNetwork && (!sameNode || from.HostNetwork))
-                {
-                    var srcMac = from.HostNetwork ? PacketPlanner.RouterMac : from.Mac!;
-                    var vnid = to.Vnid ?? throw NoVnid(to);
-                    var inner = arp
-                        ? PacketPlanner.Arp(PortRef.Named(PacketPlanner.TunnelPort), srcMac, reply ? to.Mac! : "ff:ff:ff:ff:ff:ff", reply ? 2 : 1,
-                            srcMac, reply ? to.Mac! : "00:00:00:00:00:00", from.Address, to.Address)
-                        : PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), srcMac, to.Mac, from.Address, to.Address, l4, reply);
-                    legs.Add(Leg(dir, to, "br-int", PacketPlanner.FromFabric(inner, vnid), options, to.Veth, $"{to.Pod.Key} into {to.Node} from the fabric"));
-                }
-                else if (to.HostNetwork)
-                    notes.Add($"{to.Pod.Key} uses the host network of {to.Node}: the fabric delivers the packet to the node's network stack.");
-            }
-            var fabric = await FabricContractNoteAsync(from, to, sameNode).ConfigureAwait(false);
-            if (fabric is not null)
-            {
-                notes.Add(fabric);
-                if (legs.Count > 1)
-                {
-                    Emit(new VerboseEvent($"Leg into {to.Node} is not traced: the fabric is expected to drop the packet before it."));
-                    legs.RemoveRange(1, legs.Count - 1);
-                }
-            }
-            var outcomes = await RunLegsAsync(legs, dependent: false).ConfigureAwait(false);
-            return Summarize(id, "Pod", dir, from.Pod.Key, to.Pod.Key, from.Address, to.Address, l4, outcomes, notes,
-                endsAtNode: to.HostNetwork);
-        }
-
-        private async Task<string?> FabricContractNoteAsync(ResolvedPod from, ResolvedPod to, bool sameNode)
-        {
-            if (sameNode || from.HostNetwork || to.HostNetwork || from.Epg is null || to.Epg is null || from.System is null) return null;
-            if (from.Epg.Uri == to.Epg.Uri) return null;
-            var dump = (await _s.NodeFactsAsync(from.System, _ct).ConfigureAwait(false)).Facts.PolicyDump;
-            if (dump is null) return null;
-            var contracts = dump.ContractsBetween(from.Epg, to.Epg);
-            return contracts.Count == 0
-                ? $"Across nodes the ACI leaf enforces contracts: {from.Node}'s policy has no contract between EPG {from.EpgName} and EPG {to.EpgName}, so the fabric is expected to drop this packet."
-                : null;
-        }
-
-        // ---------------- pod -> service ----------------
-
-        private async Task<AciTraceSummary[]> ServiceTraceAsync(string srcNs, string svcNs, Task<string> systemNs)
-        {
-            var srcTask = _s.ResolvePodAsync(srcNs, _r.SourceName, "source", _r.PreferIPv6, _ct);
-            var svc = await _s._discovery.ServiceAsync(svcNs, _r.DestinationName!, _ct).ConfigureAwait(false);
-            await systemNs.ConfigureAwait(false);
-            var src = await srcTask.ConfigureAwait(false);
-            if (svc.Headless || svc.ClusterIPs.Count == 0)
-                throw new AciTraceException("ServiceHasNoClusterIP", AciErrorKind.InvalidArgument,
-                    $"Service {svc.Key} is headless (clusterIP None): clients reach its pods directly; trace a pod with Get-AciPodTrace instead.", svc.Key);
-            if (src.HostNetwork)
-                throw new AciTraceException("HostNetworkSourceNotTraceable", AciErrorKind.InvalidOperation,
-                    $"{src.Pod.Key} uses the host network of {src.Node}: its traffic to Service {svc.Key} is load-balanced by the node's network stack, not by OVS.", src.Pod.Key);
-            var clusterIp = svc.ClusterIPs.FirstOrDefault(a => a.AddressFamily == src.Address.AddressFamily)
-                ?? throw new AciTraceException("AddressFamilyMismatch", AciErrorKind.InvalidArgument,
-                    $"Service {svc.Key} has no ClusterIP of the family of {src.Pod.Key}'s address {src.Address}.", svc.Key);
-            var proto = _r.Protocol;
-            var port = ServicePortFor(svc, proto);
-            var slices = await _s._discovery.EndpointSlicesAsync(svc, _ct).ConfigureAwait(false);
-            if (!slices.SelectMany(s => s.Endpoints).Any(e => e.Ready && e.Addresses.Count > 0))
-                throw new AciTraceException("ServiceHasNoEndpoints", AciErrorKind.ResourceUnavailable,
-                    $"Service {svc.Key} has no ready endpoints (check its selector and pods: kubectl get endpointslices -n {svc.Namespace} -l kubernetes.io/service-name={svc.Name}).", svc.Key);
-            _pods.Add(src);
-            var l4 = new L4(proto, _r.SourcePort ?? DefaultSourcePort, port.Port);
-            var id = _traceId = $"{src.Pod.Key} -> svc/{svc.Key} {Label(l4)}";
-            // Request: through DNAT on the source node.
-            var srcFacts = await _s.NodeFactsAsync(src.System!, _ct).ConfigureAwait(false);
-            var localBackends = slices.SelectMany(x => x.Endpoints).Where(e => e.NodeName == src.Node)
-                .SelectMany(e => e.Addresses).Select(a => srcFacts.Facts.EndpointByIp(a.ToString())?.HostInterface).OfType<string>().ToList();
-            var first = Leg(TraceDirection.Request, src, "br-access",
-                PacketPlanner.Ip(PortRef.Named(src.Veth!), src.Mac, PacketPlanner.RouterMac, src.Address, clusterIp, l4, reply: false),
-                null, localBackends, $"{src.Pod.Key} to Service {svc.Key} ({clusterIp}:{port.Port}) on {src.Node}");
-            var requestOutcomes = new List<LegOutcome>(await RunLegsAsync(new[] { first }, dependent: true).ConfigureAwait(false));
-            var notes = new List<string>();
-            var judgement = requestOutcomes[0].Judgement;
-            ResolvedPod? backend = null;
-            L4 backendL4 = l4;
-            if (judgement.Verdict != TraceVerdict.Drop)
-            {
-                if (judgement.DnatAddress is null || !IPAddress.TryParse(judgement.DnatAddress, out var backendIp))
-                    notes.Add($"No DNAT to a backend was seen on {src.Node}: the service flows for {clusterIp}:{port.Port} are missing or did not match.");
-                else
-                {
-                    var target = slices.SelectMany(s => s.Endpoints).FirstOrDefault(e => e.Addresses.Contains(backendIp));
-                    var targetPort = slices.SelectMany(s => s.Ports).FirstOrDefault(p => p.Name == port.Name && p.Protocol.Equals(proto.ToString(), StringComparison.OrdinalIgnoreCase))?.Port
-                        ?? port.TargetPortNumber ?? l4.DestinationPort;
-                    backendL4 = l4 with { DestinationPort = targetPort };
-                    if (target?.PodName is { } podName && target.PodNamespace is { } podNs)
-                    {
-                        backend = await _s.ResolvePodAsync(podNs, podName, "backend", _r.PreferIPv6, _ct).ConfigureAwait(false);
-                        _pods.Add(backend);
-                        notes.Add($"Service {svc.Key} {clusterIp}:{port.Port} was load-balanced to {backend.Pod.Key} {backendIp}:{targetPort}.");
-                        if (backend.Node != src.Node && !backend.HostNetwork)
-                        {
-                            var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, backend.Mac, src.Address, backendIp, backendL4, reply: false);
-                            var second = Leg(TraceDirection.Request, backend, "br-int",
-                                PacketPlanner.FromFabric(inner, backend.Vnid ?? throw NoVnid(backend)), null, backend.Veth,
-                                $"{backend.Pod.Key} into {backend.Node} from the fabric");
-                            requestOutcomes.AddRange(await RunLegsAsync(new[] { second }, dependent: true).ConfigureAwait(false));
-                        }
-                        else if (backend.HostNetwork)
-                            notes.Add($"The backend {backend.Pod.Key} uses the host network of {backend.Node}: the fabric delivers to the node's network stack.");
-                    }
-                    else
-                        notes.Add($"The backend {backendIp} is not a pod (no targetRef in the EndpointSlices): traffic goes to the node network.");
-                }
-            }
-            var summaries = new List<AciTraceSummary>
-            {
-                Summarize(id, "Service", TraceDirection.Request, src.Pod.Key, "svc/" + svc.Key, src.Address, clusterIp, l4, requestOutcomes, notes,
-                    endsAtNode: backend is null || backend.HostNetwork),
-            };
-            if (_r.IncludeReply)
-                summaries.Add(await ServiceReplyAsync(id, svc, src, backend, clusterIp, backendL4, judgement).ConfigureAwait(false));
-            return summaries.ToArray();
-        }
-
-        private async Task<AciTraceSummary> ServiceReplyAsync(string id, ServiceInfo svc, ResolvedPod client, ResolvedPod? backend, IPAddress clusterIp, L4 backendL4, TraceJudgement forward)
-        {
-            var notes = new List<string>();
-            var legs = new List<TraceLeg>();
-            var reply = backendL4.Reversed();
-            if (backend is null || backend.HostNetwork || forward.Verdict == TraceVerdict.Drop)
-            {
-                notes.Add(forward.Verdict == TraceVerdict.Drop
-                    ? "The request was dropped; the reply is not traced."
-                    : "The reply starts outside OVS (no pod backend was traced); it is not traced.");
-                return Summarize(id, "Service", TraceDirection.Reply, "svc/" + svc.Key, client.Pod.Key, clusterIp, client.Address, reply,
-                    Array.Empty<LegOutcome>(), notes, endsAtNode: false, notTraced: true);
-            }
-            uint? mark = ParseMark(forward.ServiceCtMark);
-            if (mark is null) notes.Add("The forward trace set no service conntrack mark; the reverse-NAT flows may not match.");
-            var preset = new CtStateSet(CtStateFlags.Tracked | CtStateFlags.Established | CtStateFlags.Reply);
-            if (backend.Node != client.Node)
-            {
-                legs.Add(Leg(TraceDirection.Reply, backend, "br-access",
-                    PacketPlanner.Ip(PortRef.Named(backend.Veth!), backend.Mac, PacketPlanner.RouterMac, backend.Address, client.Address, reply, reply: true),
-                    PacketPlanner.ReplyOptions, (string?)null, $"{backend.Pod.Key} replies out of {backend.Node}"));
-                var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, client.Mac, backend.Address, client.Address, reply, reply: true)
-                    with { CtState = preset, CtMark = mark };
-                legs.Add(Leg(TraceDirection.Reply, client, "br-int", PacketPlanner.FromFabric(inner, client.Vnid ?? throw NoVnid(client)),
-                    PacketPlanner.ReplyOptions, client.Veth, $"reply into {client.Node} with reverse NAT"));
-            }
-            else
-            {
-                var inPatch = backend.Endpoint?.InterfaceName ?? ("pi-" + backend.Veth);
-                var packet = PacketPlanner.Ip(PortRef.Named(inPatch), backend.Mac, PacketPlanner.RouterMac, backend.Address, client.Address, reply, reply: true)
-                    with { CtState = preset, CtMark = mark };
-                legs.Add(Leg(TraceDirection.Reply, client, "br-int", packet, PacketPlanner.ReplyOptions, client.Veth,
-                    $"{backend.Pod.Key} replies to {client.Pod.Key} on {client.Node} with reverse NAT"));
-                notes.Add("Same-node service reply: traced from the backend's br-int patch port with the conntrack state preset, because OVS cannot carry the service mark across the patch port.");
-            }
-            var outcomes = await RunLegsAsync(legs, dependent: true).ConfigureAwait(false);
-            return Summarize(id, "Service", TraceDirection.Reply, "svc/" + svc.Key, client.Pod.Key, clusterIp, client.Address, reply, outcomes, notes, endsAtNode: false);
-        }
-
-        // ---------------- pod -> external ----------------
-
-        private async Task<AciTraceSummary[]> ExternalTraceAsync(string srcNs, Task<string> systemNs)
-        {
-            var srcTask = _s.ResolvePodAsync(srcNs, _r.SourceName, "source", _r.PreferIPv6, _ct);
-            var extIp = InputValidation.ParseIPAddressStrict(_r.DestinationAddress!, "DestinationAddress");
-            await systemNs.ConfigureAwait(false);
-            var src = await srcTask.ConfigureAwait(false);
-            if (src.HostNetwork)
-                throw new AciTraceException("HostNetworkSourceNotTraceable", AciErrorKind.InvalidOperation,
-                    $"{src.Pod.Key} uses the host network of {src.Node}: its traffic to {extIp} leaves through the node's network stack, not OVS.", src.Pod.Key);
-            if (extIp.AddressFamily != src.Address.AddressFamily)
-                throw new AciTraceException("AddressFamilyMismatch", AciErrorKind.InvalidArgument,
-                    $"{src.Pod.Key} has no address of the family of {extIp}.", extIp.ToString());
-            var l4 = new L4(_r.Protocol, _r.Protocol is TraceProtocol.Tcp or TraceProtocol.Udp ? _r.SourcePort ?? DefaultSourcePort : null,
-                _r.Protocol is TraceProtocol.Tcp or TraceProtocol.Udp ? _r.DestinationPort : null);
-            _pods.Add(src);
-            _packetDescription = l4.DescribeDestination();
-            var id = _traceId = $"{src.Pod.Key} -> {extIp} {Label(l4)}";
-            var leg = Leg(TraceDirection.Request, src, "br-access",
-                PacketPlanner.Ip(PortRef.Named(src.Veth!), src.Mac, PacketPlanner.RouterMac, src.Address, extIp, l4, reply: false),
-                null, (string?)null, $"{src.Pod.Key} to {extIp} out of {src.Node}");
-            var outcomes = await RunLegsAsync(new[] { leg }, dependent: true).ConfigureAwait(false);
-            var notes = new List<string>();
-            var j = outcomes[0].Judgement;
-            if (j.SnatAddress is { } snat) notes.Add($"SNAT to {snat} on {src.Node}'s uplink.");
-            else if (j.Verdict == TraceVerdict.Forward) notes.Add($"No SNAT policy applies: the packet is routed to the fabric (L3Out) with the source EPG's VNID.");
-            var summaries = new List<AciTraceSummary>
-            {
-                Summarize(id, "External", TraceDirection.Request, src.Pod.Key, extIp.ToString(), src.Address, extIp, l4, outcomes, notes, endsAtNode: true),
-            };
-            if (_r.IncludeReply)
-            {
-                var replyNotes = new List<string>();
-                var reply = l4.Reversed();
-                IReadOnlyList<LegOutcome> replyOutcomes = Array.Empty<LegOutcome>();
-                if (j.Verdict == TraceVerdict.Drop)
-                    replyNotes.Add("The request was dropped; the reply is not traced.");
-                else if (j.SnatAddress is not null)
-                    replyNotes.Add($"The reply comes back to the SNAT address {j.SnatAddress} on {src.Node}'s uplink; OVS's trace cannot reverse the SNAT conntrack entry, so this leg is not traced.");
-                else
-                {
-                    var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, src.Mac, extIp, src.Address, reply, reply: true);
-                    var back = Leg(TraceDirection.Reply, src, "br-int", PacketPlanner.FromFabric(inner, src.Vnid ?? throw NoVnid(src)),
-                        PacketPlanner.ReplyOptions, src.Veth, $"reply from {extIp} into {src.Node} from the fabric");
-                    replyOutcomes = await RunLegsAsync(new[] { back }, dependent: true).ConfigureAwait(false);
-                }
-                summaries.Add(Summarize(id, "External", TraceDirection.Reply, extIp.ToString(), src.Pod.Key, extIp, src.Address, reply,
-                    replyOutcomes, replyNotes, endsAtNode: false, notTraced: replyOutcomes.Count == 0));
-            }
-            return summaries.ToArray();
-        }
-
         // ---------------- legs ----------------
 
         private TraceLeg Leg(TraceDirection dir, ResolvedPod at, string bridge, PacketSpec packet, TraceOptions? options, string? destinationVeth, string description) =>
@@ -472,7 +208,7 @@ public sealed class KubectlTraceSession : ITraceSession
         /// Runs legs in parallel (they are independent); results are reported in leg order, and legs after a drop are
         /// reported as not reached.
         /// </summary>
-        private async Task<IReadOnlyList<LegOutcome>> RunLegsAsync(IReadOnlyList<TraceLeg> legs, bool dependent)
+        private async Task<IReadOnlyList<LegOutcome>> RunLegsAsync(IReadOnlyList<TraceLeg> legs)
         {
             var tasks = legs.Select(RunLegAsync).ToList();
             var results = new List<LegOutcome>();
@@ -530,13 +266,12 @@ public sealed class KubectlTraceSession : ITraceSession
                     var list = await _s._discovery.NetworkPoliciesAsync(ns, _ct).ConfigureAwait(false);
                     lock (_policyCache) _policyCache[ns] = list;
                 }
-            var legContext = new LegContext(TraceIdOf(leg), leg.Direction, leg.Number, leg.Node, facts);
+            var legContext = new LegContext(_traceId, leg.Direction, leg.Number, leg.Node, facts);
             var passes = TraceAssembler.Assemble(legContext, parsed, judgement, (pass, judged) => ReasonFor(leg, pass, judged, facts));
             return new LegOutcome(leg, passes, judgement, clock.Elapsed);
         }
 
         private string _traceId = "";
-        private string TraceIdOf(TraceLeg leg) => _traceId;
 
         private static JudgeContext JudgeContextFor(TraceLeg leg, IReadOnlyDictionary<string, OvsPortMap> maps, IReadOnlyList<SnatFile> snats)
         {

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.CompilerServices;
+using AciTrace.Aci;
+using AciTrace.Discovery;
+using AciTrace.Explain;
+using AciTrace.Judging;
+using AciTrace.Kube;
+using AciTrace.Ovs;
+using AciTrace.Packets;
+using TraceOptions = AciTrace.Packets.TraceOptions;
+
+namespace AciTrace.Engine;
+
+/// <summary>Pod to pod traces (IP protocols and ARP), request and reply.</summary>
+public sealed partial class KubectlTraceSession
+{
+    private sealed partial class TraceRun
+    {
+        // ---------------- pod -> pod ----------------
+
+        private async Task<IReadOnlyList<AciTraceSummary>> PodTraceAsync(string srcNs, string dstNs, Task<string> systemNs)
+        {
+            var srcTask = _s.ResolvePodAsync(srcNs, _r.SourceName, "source", _r.PreferIPv6, _ct);
+            var dstTask = _s.ResolvePodAsync(dstNs, _r.DestinationName!, "destination", _r.PreferIPv6, _ct);
+            await systemNs.ConfigureAwait(false);
+            var src = await srcTask.ConfigureAwait(false);
+            var dst = await dstTask.ConfigureAwait(false);
+            if (src.Address.AddressFamily != dst.Address.AddressFamily)
+                throw new AciTraceException("AddressFamilyMismatch", AciErrorKind.InvalidArgument,
+                    $"{src.Pod.Key} ({src.Address}) and {dst.Pod.Key} ({dst.Address}) have no address of a common IP family.", dst.Pod.Key);
+            if (_r.Protocol == TraceProtocol.Arp && (src.IsIPv6 || dst.IsIPv6))
+                throw new AciTraceException("ArpNeedsIPv4", AciErrorKind.InvalidArgument,
+                    "ARP exists only for IPv4; these pods were resolved to IPv6 addresses (drop -PreferIPv6).", dst.Pod.Key);
+            _pods.Add(src);
+            _pods.Add(dst);
+            var l4 = L4For(dst.Pod);
+            var id = _traceId = $"{src.Pod.Key} -> {dst.Pod.Key} {Label(l4)}";
+            var summaries = new List<AciTraceSummary>();
+            var request = await PodDirectionAsync(id, TraceDirection.Request, src, dst, l4).ConfigureAwait(false);
+            summaries.Add(request);
+            if (_r.IncludeReply && request.Verdict == TraceVerdict.Drop)
+                summaries.Add(Summarize(id, "Pod", TraceDirection.Reply, dst.Pod.Key, src.Pod.Key, dst.Address, src.Address, l4.Reversed(),
+                    Array.Empty<LegOutcome>(), new[] { "The request was dropped; there is no reply to trace." }, endsAtNode: false, notTraced: true));
+            else if (_r.IncludeReply)
+                summaries.Add(await PodDirectionAsync(id, TraceDirection.Reply, dst, src, l4.Reversed()).ConfigureAwait(false));
+            return summaries;
+        }
+
+        private async Task<AciTraceSummary> PodDirectionAsync(string id, TraceDirection dir, ResolvedPod from, ResolvedPod to, L4 l4)
+        {
+            var reply = dir == TraceDirection.Reply;
+            var arp = l4.Protocol == TraceProtocol.Arp;
+            var options = reply && !arp ? PacketPlanner.ReplyOptions : null;
+            var legs = new List<TraceLeg>();
+            var notes = new List<string>();
+            var sameNode = from.Node == to.Node;
+            if (from.HostNetwork && to.HostNetwork)
+                notes.Add($"Both {from.Pod.Key} and {to.Pod.Key} use the host network: the packet never enters OVS.");
+            else
+            {
+                if (!from.HostNetwork)
+                {
+                    var dstMac = to.HostNetwork ? PacketPlanner.RouterMac : to.Mac!;
+                    var packet = arp
+                        ? PacketPlanner.Arp(PortRef.Named(from.Veth!), from.Mac!, reply ? dstMac : "ff:ff:ff:ff:ff:ff", reply ? 2 : 1,
+                            from.Mac!, reply ? dstMac : "00:00:00:00:00:00", from.Address, to.Address)
+                        : PacketPlanner.Ip(PortRef.Named(from.Veth!), from.Mac, dstMac, from.Address, to.Address, l4, reply);
+                    legs.Add(Leg(dir, from, "br-access", packet, options, sameNode && !to.HostNetwork ? to.Veth : null,
+                        sameNode ? $"{from.Pod.Key} to {to.Pod.Key} on {from.Node}" : $"{from.Pod.Key} out of {from.Node}"));
+                }
+                else
+                    notes.Add($"{from.Pod.Key} uses the host network of {from.Node}: the packet leaves through the node's network stack, not OVS.");
+                if (!to.HostNetwork && (!sameNode || from.HostNetwork))
+                {
+                    var srcMac = from.HostNetwork ? PacketPlanner.RouterMac : from.Mac!;
+                    var vnid = to.Vnid ?? throw NoVnid(to);
+                    var inner = arp
+                        ? PacketPlanner.Arp(PortRef.Named(PacketPlanner.TunnelPort), srcMac, reply ? to.Mac! : "ff:ff:ff:ff:ff:ff", reply ? 2 : 1,
+                            srcMac, reply ? to.Mac! : "00:00:00:00:00:00", from.Address, to.Address)
+                        : PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), srcMac, to.Mac, from.Address, to.Address, l4, reply);
+                    legs.Add(Leg(dir, to, "br-int", PacketPlanner.FromFabric(inner, vnid), options, to.Veth, $"{to.Pod.Key} into {to.Node} from the fabric"));
+                }
+                else if (to.HostNetwork)
+                    notes.Add($"{to.Pod.Key} uses the host network of {to.Node}: the fabric delivers the packet to the node's network stack.");
+            }
+            var fabric = await FabricContractNoteAsync(from, to, sameNode).ConfigureAwait(false);
+            if (fabric is not null)
+            {
+                notes.Add(fabric);
+                if (legs.Count > 1)
+                {
+                    Emit(new VerboseEvent($"Leg into {to.Node} is not traced: the fabric is expected to drop the packet before it."));
+                    legs.RemoveRange(1, legs.Count - 1);
+                }
+            }
+            var outcomes = await RunLegsAsync(legs).ConfigureAwait(false);
+            return Summarize(id, "Pod", dir, from.Pod.Key, to.Pod.Key, from.Address, to.Address, l4, outcomes, notes,
+                endsAtNode: to.HostNetwork);
+        }
+
+        private async Task<string?> FabricContractNoteAsync(ResolvedPod from, ResolvedPod to, bool sameNode)
+        {
+            if (sameNode || from.HostNetwork || to.HostNetwork || from.Epg is null || to.Epg is null || from.System is null) return null;
+            if (from.Epg.Uri == to.Epg.Uri) return null;
+            var dump = (await _s.NodeFactsAsync(from.System, _ct).ConfigureAwait(false)).Facts.PolicyDump;
+            if (dump is null) return null;
+            var contracts = dump.ContractsBetween(from.Epg, to.Epg);
+            return contracts.Count == 0
+                ? $"Across nodes the ACI leaf enforces contracts: {from.Node}'s policy has no contract between EPG {from.EpgName} and EPG {to.EpgName}, so the fabric is expected to drop this packet."
+                : null;
+        }
+    }
+}

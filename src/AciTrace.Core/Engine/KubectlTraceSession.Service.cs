@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.CompilerServices;
+using AciTrace.Aci;
+using AciTrace.Discovery;
+using AciTrace.Explain;
+using AciTrace.Judging;
+using AciTrace.Kube;
+using AciTrace.Ovs;
+using AciTrace.Packets;
+using TraceOptions = AciTrace.Packets.TraceOptions;
+
+namespace AciTrace.Engine;
+
+/// <summary>Pod to Service traces: DNAT to a backend, then the reply with reverse NAT.</summary>
+public sealed partial class KubectlTraceSession
+{
+    private sealed partial class TraceRun
+    {
+        // ---------------- pod -> service ----------------
+
+        private async Task<AciTraceSummary[]> ServiceTraceAsync(string srcNs, string svcNs, Task<string> systemNs)
+        {
+            var srcTask = _s.ResolvePodAsync(srcNs, _r.SourceName, "source", _r.PreferIPv6, _ct);
+            var svc = await _s._discovery.ServiceAsync(svcNs, _r.DestinationName!, _ct).ConfigureAwait(false);
+            await systemNs.ConfigureAwait(false);
+            var src = await srcTask.ConfigureAwait(false);
+            if (svc.Headless || svc.ClusterIPs.Count == 0)
+                throw new AciTraceException("ServiceHasNoClusterIP", AciErrorKind.InvalidArgument,
+                    $"Service {svc.Key} is headless (clusterIP None): clients reach its pods directly; trace a pod with Get-AciPodTrace instead.", svc.Key);
+            if (src.HostNetwork)
+                throw new AciTraceException("HostNetworkSourceNotTraceable", AciErrorKind.InvalidOperation,
+                    $"{src.Pod.Key} uses the host network of {src.Node}: its traffic to Service {svc.Key} is load-balanced by the node's network stack, not by OVS.", src.Pod.Key);
+            var clusterIp = svc.ClusterIPs.FirstOrDefault(a => a.AddressFamily == src.Address.AddressFamily)
+                ?? throw new AciTraceException("AddressFamilyMismatch", AciErrorKind.InvalidArgument,
+                    $"Service {svc.Key} has no ClusterIP of the family of {src.Pod.Key}'s address {src.Address}.", svc.Key);
+            var proto = _r.Protocol;
+            var port = ServicePortFor(svc, proto);
+            var slices = await _s._discovery.EndpointSlicesAsync(svc, _ct).ConfigureAwait(false);
+            if (!slices.SelectMany(s => s.Endpoints).Any(e => e.Ready && e.Addresses.Count > 0))
+                throw new AciTraceException("ServiceHasNoEndpoints", AciErrorKind.ResourceUnavailable,
+                    $"Service {svc.Key} has no ready endpoints (check its selector and pods: kubectl get endpointslices -n {svc.Namespace} -l kubernetes.io/service-name={svc.Name}).", svc.Key);
+            _pods.Add(src);
+            var l4 = new L4(proto, _r.SourcePort ?? DefaultSourcePort, port.Port);
+            var id = _traceId = $"{src.Pod.Key} -> svc/{svc.Key} {Label(l4)}";
+            // Request: through DNAT on the source node.
+            var srcFacts = await _s.NodeFactsAsync(src.System!, _ct).ConfigureAwait(false);
+            var localBackends = slices.SelectMany(x => x.Endpoints).Where(e => e.NodeName == src.Node)
+                .SelectMany(e => e.Addresses).Select(a => srcFacts.Facts.EndpointByIp(a.ToString())?.HostInterface).OfType<string>().ToList();
+            var first = Leg(TraceDirection.Request, src, "br-access",
+                PacketPlanner.Ip(PortRef.Named(src.Veth!), src.Mac, PacketPlanner.RouterMac, src.Address, clusterIp, l4, reply: false),
+                null, localBackends, $"{src.Pod.Key} to Service {svc.Key} ({clusterIp}:{port.Port}) on {src.Node}");
+            var requestOutcomes = new List<LegOutcome>(await RunLegsAsync(new[] { first }).ConfigureAwait(false));
+            var notes = new List<string>();
+            var judgement = requestOutcomes[0].Judgement;
+            ResolvedPod? backend = null;
+            L4 backendL4 = l4;
+            if (judgement.Verdict != TraceVerdict.Drop)
+            {
+                if (judgement.DnatAddress is null || !IPAddress.TryParse(judgement.DnatAddress, out var backendIp))
+                    notes.Add($"No DNAT to a backend was seen on {src.Node}: the service flows for {clusterIp}:{port.Port} are missing or did not match.");
+                else
+                {
+                    var target = slices.SelectMany(s => s.Endpoints).FirstOrDefault(e => e.Addresses.Contains(backendIp));
+                    var targetPort = slices.SelectMany(s => s.Ports).FirstOrDefault(p => p.Name == port.Name && p.Protocol.Equals(proto.ToString(), StringComparison.OrdinalIgnoreCase))?.Port
+                        ?? port.TargetPortNumber ?? l4.DestinationPort;
+                    backendL4 = l4 with { DestinationPort = targetPort };
+                    if (target?.PodName is { } podName && target.PodNamespace is { } podNs)
+                    {
+                        backend = await _s.ResolvePodAsync(podNs, podName, "backend", _r.PreferIPv6, _ct).ConfigureAwait(false);
+                        _pods.Add(backend);
+                        notes.Add($"Service {svc.Key} {clusterIp}:{port.Port} was load-balanced to {backend.Pod.Key} {backendIp}:{targetPort}.");
+                        if (backend.Node != src.Node && !backend.HostNetwork)
+                        {
+                            var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, backend.Mac, src.Address, backendIp, backendL4, reply: false);
+                            var second = Leg(TraceDirection.Request, backend, "br-int",
+                                PacketPlanner.FromFabric(inner, backend.Vnid ?? throw NoVnid(backend)), null, backend.Veth,
+                                $"{backend.Pod.Key} into {backend.Node} from the fabric");
+                            requestOutcomes.AddRange(await RunLegsAsync(new[] { second }).ConfigureAwait(false));
+                        }
+                        else if (backend.HostNetwork)
+                            notes.Add($"The backend {backend.Pod.Key} uses the host network of {backend.Node}: the fabric delivers to the node's network stack.");
+                    }
+                    else
+                        notes.Add($"The backend {backendIp} is not a pod (no targetRef in the EndpointSlices): traffic goes to the node network.");
+                }
+            }
+            var summaries = new List<AciTraceSummary>
+            {
+                Summarize(id, "Service", TraceDirection.Request, src.Pod.Key, "svc/" + svc.Key, src.Address, clusterIp, l4, requestOutcomes, notes,
+                    endsAtNode: backend is null || backend.HostNetwork),
+            };
+            if (_r.IncludeReply)
+                summaries.Add(await ServiceReplyAsync(id, svc, src, backend, clusterIp, backendL4, judgement).ConfigureAwait(false));
+            return summaries.ToArray();
+        }
+
+        private async Task<AciTraceSummary> ServiceReplyAsync(string id, ServiceInfo svc, ResolvedPod client, ResolvedPod? backend, IPAddress clusterIp, L4 backendL4, TraceJudgement forward)
+        {
+            var notes = new List<string>();
+            var legs = new List<TraceLeg>();
+            var reply = backendL4.Reversed();
+            if (backend is null || backend.HostNetwork || forward.Verdict == TraceVerdict.Drop)
+            {
+                notes.Add(forward.Verdict == TraceVerdict.Drop
+                    ? "The request was dropped; the reply is not traced."
+                    : "The reply starts outside OVS (no pod backend was traced); it is not traced.");
+                return Summarize(id, "Service", TraceDirection.Reply, "svc/" + svc.Key, client.Pod.Key, clusterIp, client.Address, reply,
+                    Array.Empty<LegOutcome>(), notes, endsAtNode: false, notTraced: true);
+            }
+            uint? mark = ParseMark(forward.ServiceCtMark);
+            if (mark is null) notes.Add("The forward trace set no service conntrack mark; the reverse-NAT flows may not match.");
+            var preset = new CtStateSet(CtStateFlags.Tracked | CtStateFlags.Established | CtStateFlags.Reply);
+            if (backend.Node != client.Node)
+            {
+                legs.Add(Leg(TraceDirection.Reply, backend, "br-access",
+                    PacketPlanner.Ip(PortRef.Named(backend.Veth!), backend.Mac, PacketPlanner.RouterMac, backend.Address, client.Address, reply, reply: true),
+                    PacketPlanner.ReplyOptions, (string?)null, $"{backend.Pod.Key} replies out of {backend.Node}"));
+                var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, client.Mac, backend.Address, client.Address, reply, reply: true)
+                    with { CtState = preset, CtMark = mark };
+                legs.Add(Leg(TraceDirection.Reply, client, "br-int", PacketPlanner.FromFabric(inner, client.Vnid ?? throw NoVnid(client)),
+                    PacketPlanner.ReplyOptions, client.Veth, $"reply into {client.Node} with reverse NAT"));
+            }
+            else
+            {
+                var inPatch = backend.Endpoint?.InterfaceName ?? ("pi-" + backend.Veth);
+                var packet = PacketPlanner.Ip(PortRef.Named(inPatch), backend.Mac, PacketPlanner.RouterMac, backend.Address, client.Address, reply, reply: true)
+                    with { CtState = preset, CtMark = mark };
+                legs.Add(Leg(TraceDirection.Reply, client, "br-int", packet, PacketPlanner.ReplyOptions, client.Veth,
+                    $"{backend.Pod.Key} replies to {client.Pod.Key} on {client.Node} with reverse NAT"));
+                notes.Add("Same-node service reply: traced from the backend's br-int patch port with the conntrack state preset, because OVS cannot carry the service mark across the patch port.");
+            }
+            var outcomes = await RunLegsAsync(legs).ConfigureAwait(false);
+            return Summarize(id, "Service", TraceDirection.Reply, "svc/" + svc.Key, client.Pod.Key, clusterIp, client.Address, reply, outcomes, notes, endsAtNode: false);
+        }
+    }
+}
