@@ -266,7 +266,8 @@ public sealed partial class KubectlTraceSession : ITraceSession
                     var list = await _s._discovery.NetworkPoliciesAsync(ns, _ct).ConfigureAwait(false);
                     lock (_policyCache) _policyCache[ns] = list;
                 }
-            var legContext = new LegContext(_traceId, leg.Direction, leg.Number, leg.Node, facts);
+            var broadcast = leg.Command.Flow.Contains("dl_dst=ff:ff:ff:ff:ff:ff", StringComparison.OrdinalIgnoreCase);
+            var legContext = new LegContext(_traceId, leg.Direction, leg.Number, leg.Node, facts, broadcast);
             var passes = TraceAssembler.Assemble(legContext, parsed, judgement, (pass, judged) => ReasonFor(leg, pass, judged, facts));
             return new LegOutcome(leg, passes, judgement, clock.Elapsed);
         }

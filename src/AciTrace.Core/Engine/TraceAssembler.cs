@@ -6,8 +6,9 @@ using AciTrace.Ovs;
 
 namespace AciTrace.Engine;
 
-/// <summary>What the assembler needs to know about the leg that produced a trace text.</summary>
-internal sealed record LegContext(string TraceId, TraceDirection Direction, int Leg, string Node, NodeFacts? Facts);
+/// <summary>What the assembler needs to know about the leg; <c>Broadcast</c>: the packet is a broadcast (ARP request),
+/// so copies flooded to other endpoints are expected.</summary>
+internal sealed record LegContext(string TraceId, TraceDirection Direction, int Leg, string Node, NodeFacts? Facts, bool Broadcast = false);
 
 /// <summary>Turns parsed + judged trace text into the PowerShell-facing <see cref="AciBridgePass"/> objects.</summary>
 internal static partial class TraceAssembler
@@ -38,6 +39,7 @@ internal static partial class TraceAssembler
             var pass = parsed.Passes[i];
             var judged = judgedByIndex.GetValueOrDefault(pass.Index) ?? new PassJudgement { PassIndex = pass.Index, Bridge = pass.Bridge };
             var forkedOnly = judged.IsConntrackFork && judged.OutPort is null;
+            var floodCopy = leg.Broadcast && judged.Verdict == TraceVerdict.Unknown && judged.OutputKind == OutputKind.OtherPort;
             var kind = leg.Facts?.BridgeKind(pass.Bridge) ?? AciTables.BridgeKind(pass.Bridge);
             var hops = pass.Hops.Select((h, step) => Hop(leg, pass, kind, judged, h, step, step == pass.Hops.Count - 1)).ToList();
             var inPort = InPortOf(pass, parsed, passes, leg.Facts);
@@ -62,10 +64,12 @@ internal static partial class TraceAssembler
                 DestinationEpg = dstEpg,
                 // A pass that only hands the packet to conntrack is not where the outcome happens: the resumed pass
                 // carries the verdict, so a report of drops lists each drop once.
-                Verdict = forkedOnly ? TraceVerdict.Forward : judged.Verdict,
+                Verdict = forkedOnly || floodCopy ? TraceVerdict.Forward : judged.Verdict,
                 DropTable = forkedOnly ? null : dropTable,
                 DropTableName = !forkedOnly && dropTable is int t ? AciTables.Name(kind, t) : null,
-                Reason = forkedOnly ? ForkReason(pass, judged) : reasonFor?.Invoke(pass, judged) ?? judged.Reason,
+                Reason = forkedOnly ? ForkReason(pass, judged)
+                    : floodCopy ? $"broadcast copy flooded to port {judged.OutPort} ({OutName(pass, judged, leg.Facts) ?? "?"}), another endpoint of the flood domain"
+                    : reasonFor?.Invoke(pass, judged) ?? judged.Reason,
                 DnatAddress = judged.DnatAddress,
                 SnatAddress = judged.SnatAddress,
                 DatapathActions = pass.DatapathActions,
@@ -88,7 +92,9 @@ internal static partial class TraceAssembler
             if (AciDecoder.DecodeAction(kind, a.Text, leg.Facts) is { } w && !IsDropLogExport(w)) writes.Add(w);
         }
         var isTableDrop = h.Cookie == TableDropCookie;
-        var passVerdict = judged.IsConntrackFork && judged.OutPort is null ? TraceVerdict.Forward : judged.Verdict;
+        var passVerdict = (judged.IsConntrackFork && judged.OutPort is null)
+            || (leg.Broadcast && judged.Verdict == TraceVerdict.Unknown && judged.OutputKind == OutputKind.OtherPort)
+            ? TraceVerdict.Forward : judged.Verdict;
         var verdict = h.IsTableMiss || isTableDrop || (passVerdict == TraceVerdict.Drop && judged.DropTable == h.Table && last)
             ? TraceVerdict.Drop
             : last ? passVerdict : TraceVerdict.Forward;
@@ -165,6 +171,10 @@ internal static partial class TraceAssembler
         if (previous?.OutPortName is { } outName && PatchPeer(outName) is { } peer
             && facts?.PortMap(pass.Bridge) is { } map && map.TryGetPort(peer, out var port))
             return port;
+        // Entered from a group bucket or a nested resubmit: the first flow that matched on in_port names it.
+        foreach (var hop in pass.Hops)
+            if (InPortPattern().Match(hop.Match) is { Success: true } m3)
+                return int.Parse(m3.Groups[1].Value, CultureInfo.InvariantCulture);
         return null;
     }
 
