@@ -85,7 +85,7 @@ public sealed partial class KubectlTraceSession
                 else if (to.HostNetwork)
                     notes.Add($"{to.Pod.Key} uses the host network of {to.Node}: the fabric delivers the packet to the node's network stack.");
             }
-            var fabric = await FabricContractNoteAsync(from, to, sameNode).ConfigureAwait(false);
+            var fabric = await FabricContractNoteAsync(from, to, sameNode, l4).ConfigureAwait(false);
             if (fabric is not null)
             {
                 notes.Add(fabric);
@@ -100,16 +100,22 @@ public sealed partial class KubectlTraceSession
                 endsAtNode: to.HostNetwork);
         }
 
-        private async Task<string?> FabricContractNoteAsync(ResolvedPod from, ResolvedPod to, bool sameNode)
+        /// <summary>
+        /// Across nodes the node forwards to the leaf, which enforces the contracts: predict its decision from the
+        /// source node's policy (contracts between the two EPGs and their filters).
+        /// </summary>
+        private async Task<string?> FabricContractNoteAsync(ResolvedPod from, ResolvedPod to, bool sameNode, L4 l4)
         {
             if (sameNode || from.HostNetwork || to.HostNetwork || from.Epg is null || to.Epg is null || from.System is null) return null;
             if (from.Epg.Uri == to.Epg.Uri) return null;
             var dump = (await _s.NodeFactsAsync(from.System, _ct).ConfigureAwait(false)).Facts.PolicyDump;
             if (dump is null) return null;
             var contracts = dump.ContractsBetween(from.Epg, to.Epg);
-            return contracts.Count == 0
-                ? $"Across nodes the ACI leaf enforces contracts: {from.Node}'s policy has no contract between EPG {from.EpgName} and EPG {to.EpgName}, so the fabric is expected to drop this packet."
-                : null;
+            if (contracts.Count == 0)
+                return $"Across nodes the ACI leaf enforces contracts: {from.Node}'s policy has no contract between EPG {from.EpgName} and EPG {to.EpgName}, so the fabric is expected to drop this packet.";
+            if (!Explain.ContractMatcher.Allows(contracts, l4.Protocol, from.IsIPv6, l4.SourcePort, l4.DestinationPort))
+                return $"Across nodes the ACI leaf enforces contracts: no filter of {string.Join(", ", contracts.Select(c => c.Contract.Name).Distinct())} between EPG {from.EpgName} and EPG {to.EpgName} allows {l4.DescribeDestination()}, so the fabric is expected to drop this packet.";
+            return null;
         }
     }
 }

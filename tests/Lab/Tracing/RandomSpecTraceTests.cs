@@ -12,6 +12,8 @@ public sealed class RandomSpecTraceTests(ITestOutputHelper output)
     [Theory]
     [InlineData(11)]
     [InlineData(23)]
+    [InlineData(42)]
+    [InlineData(5)]
     public async Task TracerEqualsGroundTruthOnARandomCluster(int seed)
     {
         var cluster = SpecResolver.Resolve(SpecGenerator.Random(seed, nodes: 3, pods: 18, policies: 5, scenarios: 12));
