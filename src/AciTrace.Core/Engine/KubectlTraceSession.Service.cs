@@ -71,7 +71,12 @@ public sealed partial class KubectlTraceSession
                         backend = await _s.ResolvePodAsync(podNs, podName, "backend", _r.PreferIPv6, _ct).ConfigureAwait(false);
                         _pods.Add(backend);
                         notes.Add($"Service {svc.Key} {clusterIp}:{port.Port} was load-balanced to {backend.Pod.Key} {backendIp}:{targetPort}.");
-                        if (backend.Node != src.Node && !backend.HostNetwork)
+                        var fabric = backend.Node != src.Node && !backend.HostNetwork
+                            ? await FabricContractNoteAsync(src, backend, sameNode: false, backendL4).ConfigureAwait(false)
+                            : null;
+                        if (fabric is not null)
+                            notes.Add(fabric);
+                        else if (backend.Node != src.Node && !backend.HostNetwork)
                         {
                             var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, backend.Mac, src.Address, backendIp, backendL4, reply: false);
                             var second = Leg(TraceDirection.Request, backend, "br-int",
@@ -92,18 +97,18 @@ public sealed partial class KubectlTraceSession
                     endsAtNode: backend is null || backend.HostNetwork),
             };
             if (_r.IncludeReply)
-                summaries.Add(await ServiceReplyAsync(id, svc, src, backend, clusterIp, backendL4, judgement).ConfigureAwait(false));
+                summaries.Add(await ServiceReplyAsync(id, svc, src, backend, clusterIp, backendL4, judgement, summaries[0].Verdict == TraceVerdict.Drop).ConfigureAwait(false));
             return summaries.ToArray();
         }
 
-        private async Task<AciTraceSummary> ServiceReplyAsync(string id, ServiceInfo svc, ResolvedPod client, ResolvedPod? backend, IPAddress clusterIp, L4 backendL4, TraceJudgement forward)
+        private async Task<AciTraceSummary> ServiceReplyAsync(string id, ServiceInfo svc, ResolvedPod client, ResolvedPod? backend, IPAddress clusterIp, L4 backendL4, TraceJudgement forward, bool requestDropped)
         {
             var notes = new List<string>();
             var legs = new List<TraceLeg>();
             var reply = backendL4.Reversed();
-            if (backend is null || backend.HostNetwork || forward.Verdict == TraceVerdict.Drop)
+            if (backend is null || backend.HostNetwork || requestDropped)
             {
-                notes.Add(forward.Verdict == TraceVerdict.Drop
+                notes.Add(requestDropped
                     ? "The request was dropped; the reply is not traced."
                     : "The reply starts outside OVS (no pod backend was traced); it is not traced.");
                 return Summarize(id, "Service", TraceDirection.Reply, "svc/" + svc.Key, client.Pod.Key, clusterIp, client.Address, reply,
