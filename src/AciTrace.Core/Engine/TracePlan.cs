@@ -14,8 +14,8 @@ internal sealed record ResolvedPod(PodInfo Pod, IPAddress Address, NodeSystemPod
     public string? Mac => Endpoint?.Mac;
     public string? Veth => Endpoint?.HostInterface;
     public uint? Vnid => Epg?.Vnid;
-    public string EpgName => Epg is not null ? $"{Epg.PolicySpace}|{Epg.Name}"
-        : Endpoint?.EndpointGroupName is { } n ? $"{Endpoint.PolicySpace}|{n}" : "";
+    /// <summary>The EPG as ACI CNI names it (<c>app-profile|epg</c>), the form the decoder shows.</summary>
+    public string EpgName => Epg?.Name ?? Endpoint?.EndpointGroupName ?? "";
     public bool IsIPv6 => Address.AddressFamily == AddressFamily.InterNetworkV6;
 }
 
