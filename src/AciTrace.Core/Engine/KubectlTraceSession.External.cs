@@ -1,15 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
-using System.Runtime.CompilerServices;
-using AciTrace.Aci;
-using AciTrace.Discovery;
-using AciTrace.Explain;
-using AciTrace.Judging;
-using AciTrace.Kube;
-using AciTrace.Ovs;
 using AciTrace.Packets;
-using TraceOptions = AciTrace.Packets.TraceOptions;
 
 namespace AciTrace.Engine;
 
