@@ -372,6 +372,11 @@ public sealed partial class KubectlTraceSession : ITraceSession
             {
                 verdict = last.Judgement.Verdict;
                 reason = last.Judgement.Reason;
+                var final = last.Passes.LastOrDefault(p => p.Verdict == verdict);
+                if (verdict == TraceVerdict.Deliver && final is not null)
+                    reason = $"Delivered to {destination} through {final.OutPortName ?? "port " + final.OutPort} on {final.Node}.";
+                else if (verdict == TraceVerdict.Forward && final is not null)
+                    reason = $"Left {final.Node} through {final.OutPortName ?? "port " + final.OutPort}: {last.Judgement.Reason}.";
                 if (verdict == TraceVerdict.Forward && !endsAtNode)
                     reason = $"{reason} The packet left {last.Leg.Node} and its delivery was not traced.";
                 if (notes.Count > 0) reason = $"{reason} {string.Join(" ", notes)}";
