@@ -48,6 +48,12 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     public SwitchParameter Reply { get; set; }
 
     /// <summary>
+    /// <para type="description">Trace over IPv6: use the IPv6 addresses of dual-stack pods (and Services) instead of their IPv4 addresses. Get-AciExternalTrace picks the family of -Destination by itself.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter IPv6 { get; set; }
+
+    /// <summary>
     /// <para type="description">What to write: Pass (one object per bridge pass, the default), Hop (one object per flow-table visit) or Summary (one object per trace direction).</para>
     /// </summary>
     [Parameter]
@@ -108,7 +114,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         TraceRequest request;
         try
         {
-            request = BuildRequest();
+            request = BuildRequest() with { PreferIPv6 = IPv6.IsPresent };
             PacketRules.Check(request.Kind, request.Protocol, request.SourcePort, request.DestinationPort, DescribeInput());
         }
         catch (AciTraceException ex)

@@ -12,8 +12,9 @@ public sealed partial class KubectlTraceSession
 
         private async Task<AciTraceSummary[]> ExternalTraceAsync(string srcNs, Task<string> systemNs)
         {
-            var srcTask = _s.ResolvePodAsync(srcNs, _r.SourceName, "source", _r.PreferIPv6, _ct);
             var extIp = InputValidation.ParseIPAddressStrict(_r.DestinationAddress!, "DestinationAddress");
+            // The destination address decides the family of the source address.
+            var srcTask = _s.ResolvePodAsync(srcNs, _r.SourceName, "source", extIp.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6, _ct);
             await systemNs.ConfigureAwait(false);
             var src = await srcTask.ConfigureAwait(false);
             if (src.HostNetwork)

@@ -16,6 +16,12 @@ public sealed partial class KubectlTraceSession
             await systemNs.ConfigureAwait(false);
             var src = await srcTask.ConfigureAwait(false);
             var dst = await dstTask.ConfigureAwait(false);
+            if (_r.PreferIPv6 && (!src.IsIPv6 || !dst.IsIPv6))
+            {
+                var single = !src.IsIPv6 ? src : dst;
+                throw new AciTraceException("NoIPv6Address", AciErrorKind.InvalidArgument,
+                    $"{single.Pod.Key} has no IPv6 address (it is not dual-stack: {string.Join(", ", single.Pod.Addresses)}); trace without -IPv6.", single.Pod.Key);
+            }
             if (src.Address.AddressFamily != dst.Address.AddressFamily)
                 throw new AciTraceException("AddressFamilyMismatch", AciErrorKind.InvalidArgument,
                     $"{src.Pod.Key} ({src.Address}) and {dst.Pod.Key} ({dst.Address}) have no address of a common IP family.", dst.Pod.Key);

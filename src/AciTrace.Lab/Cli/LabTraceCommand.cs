@@ -14,7 +14,7 @@ internal static class LabTraceCommand
     public const string Usage = """
         trace [--state-dir D | --kubeconfig K [--context C]] --from NS/POD
               (--to NS/POD | --service NS/SVC | --external IP)
-              [--protocol tcp|udp|icmp|ip|arp] [--port N] [--source-port N] [--reply] [--hops] [--verbose]
+              [--protocol tcp|udp|icmp|ip|arp] [--port N] [--source-port N] [--reply] [--hops] [--verbose] [--ipv6]
         """;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -23,7 +23,7 @@ internal static class LabTraceCommand
         string? kubeconfig = null, context = null, from = null, to = null, service = null, external = null;
         var protocol = TraceProtocol.Tcp;
         int? port = null, sourcePort = null;
-        bool reply = false, hops = false, verbose = false;
+        bool reply = false, hops = false, verbose = false, ipv6 = false;
         try
         {
             for (var i = 0; i < args.Count; i++)
@@ -47,6 +47,7 @@ internal static class LabTraceCommand
                     case "--reply": reply = true; break;
                     case "--hops": hops = true; break;
                     case "--verbose": verbose = true; break;
+                    case "--ipv6": ipv6 = true; break;
                     default: throw new LabUsageException($"unknown option '{args[i]}'");
                 }
             }
@@ -81,6 +82,7 @@ internal static class LabTraceCommand
             DestinationPort = port,
             SourcePort = sourcePort,
             IncludeReply = reply,
+            PreferIPv6 = ipv6,
             DestinationAddress = external,
         };
         if ((to ?? service) is { } dst)
