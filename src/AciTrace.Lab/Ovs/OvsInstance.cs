@@ -521,7 +521,8 @@ public sealed partial class OvsInstance : IAsyncDisposable
         }
         _ = Kill(pid, SigTerm);
         var deadline = DateTime.UtcNow + StopGracePeriod;
-        while (IsOurDaemon(pid, dir))
+        // Wait on the process state, not its command line: an exiting process loses its cmdline before it is a zombie.
+        while (IsRunning(pid))
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -529,6 +530,21 @@ public sealed partial class OvsInstance : IAsyncDisposable
                 deadline = DateTime.UtcNow + StopGracePeriod;
             }
             await Task.Delay(5).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True while the process exists and is neither a zombie nor dead.</summary>
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var close = stat.LastIndexOf(')');
+            return close < 0 || close + 2 >= stat.Length || stat[close + 2] is not ('Z' or 'X');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
