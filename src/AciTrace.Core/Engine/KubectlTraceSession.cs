@@ -123,9 +123,26 @@ public sealed partial class KubectlTraceSession : ITraceSession
             var result = await _kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
                 NodeFactsScript.Argv, ct).ConfigureAwait(false);
             var output = NodeFactsScript.Parse(result.Stdout);
+            if (output.PolicyDumpExitCode is null)
+            {
+                // The script always ends with its end marker: without it the exec stream was cut short. Ask once more.
+                result = await _kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
+                    NodeFactsScript.Argv, ct).ConfigureAwait(false);
+                output = NodeFactsScript.Parse(result.Stdout);
+                if (output.PolicyDumpExitCode is null)
+                    throw new AciTraceException("NodeFactsIncomplete", AciErrorKind.InvalidResult,
+                        $"Reading the opflex agent's files on node '{node}' returned incomplete output twice (kubectl said: {FirstLine(result.Stderr)}).",
+                        system.Host.Key);
+            }
             var (facts, snats, warnings) = NodeFactsLoader.Build(node, output);
             return new NodeFactsEntry(facts, snats, warnings);
         });
+
+    private static string FirstLine(string? text)
+    {
+        var line = (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return string.IsNullOrEmpty(line) ? "nothing" : line.Length > 300 ? line[..300] : line;
+    }
 
     private async Task<ResolvedPod> ResolvePodAsync(string ns, string name, string role, bool preferV6, CancellationToken ct)
     {
@@ -239,6 +256,16 @@ public sealed partial class KubectlTraceSession : ITraceSession
             Emit(new ProgressEvent("Tracing", $"leg {leg.Number}: {leg.Description}", 30));
             Emit(new VerboseEvent($"[{leg.Node}] {CommandLineText.Format(leg.Command.ToArgv())}"));
             var result = await _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct).ConfigureAwait(false);
+            if (!result.Stdout.Contains("bridge(\"", StringComparison.Ordinal) && !result.Stdout.Contains("Datapath actions", StringComparison.Ordinal))
+            {
+                // ofproto/trace always prints a bridge section or an error on stderr (which makes the exec fail):
+                // an empty success means the exec stream was cut short. Ask once more, then give up loudly.
+                Emit(new VerboseEvent($"[{leg.Node}] the trace printed nothing ({FirstLine(result.Stderr)}); running it again"));
+                result = await _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct).ConfigureAwait(false);
+                if (!result.Stdout.Contains("bridge(\"", StringComparison.Ordinal) && !result.Stdout.Contains("Datapath actions", StringComparison.Ordinal))
+                    throw new AciTraceException("OvsTraceEmpty", AciErrorKind.InvalidResult,
+                        $"ofproto/trace on node '{leg.Node}' printed no trace twice (kubectl said: {FirstLine(result.Stderr)}).", leg.Command.Flow);
+            }
             var text = result.Stdout;
             if (needPorts)
             {
