@@ -175,7 +175,14 @@ public class CmdletLogicTests
         {
             var argsFile = Path.Combine(dir.FullName, "args");
             var kubectl = FakeKubectl(dir, $"printf '%s\\n' \"$@\" > '{argsFile}'\nprintf 'pod/web-1\\npod/web-0\\n'");
-            var names = new KubectlNameSource().List(KubeListKind.Pods, "shop", new KubeConnection(kubectl, null, "lab"), TimeSpan.FromSeconds(5));
+            // A script written a moment ago can fail to start with ETXTBSY while another test thread forks (its
+            // writable descriptor is briefly inherited); the completer is silent on failure, so try a few times.
+            IReadOnlyList<string> names = [];
+            for (var attempt = 0; attempt < 5 && names.Count == 0; attempt++)
+            {
+                if (attempt > 0) Thread.Sleep(100);
+                names = new KubectlNameSource().List(KubeListKind.Pods, "shop", new KubeConnection(kubectl, null, "lab"), TimeSpan.FromSeconds(5)).ToList();
+            }
             Assert.Equal(["web-0", "web-1"], names);
             Assert.Equal(["--context=lab", "get", "pods", "-o", "name", "--namespace=shop"], File.ReadAllLines(argsFile));
         }
