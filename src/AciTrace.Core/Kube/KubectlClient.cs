@@ -160,6 +160,9 @@ public sealed class KubectlClient : IKubeClient
         return new ExecBytesResult(outcome.ExitCode, outcome.Stdout, stderr, outcome.Elapsed);
     }
 
+    /// <summary>What kubectl logs when its WebSocket client discarded output (client-go remotecommand/websocket.go).</summary>
+    internal const string LostStreamMessage = "Unknown stream id";
+
     private async Task<(ProcessOutcome Outcome, string Stderr)> ExecCoreAsync(string ns, string pod, string? container, IReadOnlyList<string> argv,
         CancellationToken cancellationToken)
     {
@@ -168,6 +171,14 @@ public sealed class KubectlClient : IKubeClient
         var context = new KubectlCallContext(KubeResource.Pods, ns, pod, container, argv.ToArray());
         var outcome = await RunAsync(args, context, cancellationToken).ConfigureAwait(false);
         string stderr = Utf8.GetString(outcome.Stderr);
+        if (outcome.ExitCode != 0 && stderr.Contains(LostStreamMessage, StringComparison.Ordinal))
+        {
+            // kubectl's WebSocket client drops frames that arrive before it has registered its streams and then
+            // fails; the command itself was read-only, so run it once more.
+            Interlocked.Increment(ref _execs);
+            outcome = await RunAsync(args, context, cancellationToken).ConfigureAwait(false);
+            stderr = Utf8.GetString(outcome.Stderr);
+        }
         if (outcome.ExitCode != 0) throw KubectlErrors.Map(outcome.ExitCode, stderr, Utf8.GetString(outcome.Stdout), context);
         return (outcome, stderr);
     }

@@ -12,11 +12,13 @@ namespace AciTrace.Lab.Api;
 internal sealed class LabExecSession(WebSocket socket, bool sendStdout, bool sendStderr)
 {
     private const int FrameSize = 64 * 1024;
+    private static readonly TimeSpan MinimumAnswerTime = TimeSpan.FromMilliseconds(30);
 
     /// <summary>Runs the command and streams its result; returns the exit code sent, or null when the client or server went away first.</summary>
     public async Task<int?> RunAsync(Func<CancellationToken, Task<LabExecResult>> command, CancellationToken requestAborted, CancellationToken serverStopping)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, serverStopping);
+        var started = System.Diagnostics.Stopwatch.StartNew();
         Task receiving = ReceiveUntilClosedAsync(cts);
         LabExecResult result;
         try
@@ -38,6 +40,10 @@ internal sealed class LabExecSession(WebSocket socket, bool sendStdout, bool sen
         }
         try
         {
+            // A kubelet takes milliseconds to start a command; kubectl's WebSocket client discards frames that arrive
+            // before it has registered its streams ("Unknown stream id"), so never answer faster than a kubelet would.
+            var early = MinimumAnswerTime - started.Elapsed;
+            if (early > TimeSpan.Zero) await Task.Delay(early, cts.Token).ConfigureAwait(false);
             if (sendStdout) await SendChunkedAsync(1, result.Stdout, cts.Token).ConfigureAwait(false);
             if (sendStderr) await SendChunkedAsync(2, result.Stderr, cts.Token).ConfigureAwait(false);
             await SendAsync(3, Encoding.UTF8.GetBytes(ExitStatus(result.ExitCode).ToJsonString()), cts.Token).ConfigureAwait(false);

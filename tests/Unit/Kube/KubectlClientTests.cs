@@ -32,6 +32,30 @@ public class KubectlClientTests
     }
 
     [Fact]
+    public async Task ExecRunsOnceMoreWhenKubectlsWebSocketClientLostTheOutput()
+    {
+        // First call: kubectl's own "Unknown stream id" failure; the second call succeeds.
+        const string snippet = """
+            if [ "$n" = 0 ]; then echo 'E1122 12:46:18.153809   28977 websocket.go:296] Unknown stream id 1, discarding message' >&2; exit 1; fi
+            """;
+        using var fake = FakeKubectl.Create(stdout: "Flow: tcp,in_port=1\n", snippet: snippet);
+        var client = Client(fake);
+        var result = await client.ExecAsync(Ns, OvsPod, null, Trace, CancellationToken.None);
+        Assert.Equal("Flow: tcp,in_port=1\n", result.Stdout);
+        Assert.Equal(2, fake.Calls);
+        Assert.Equal(2, client.Execs);
+    }
+
+    [Fact]
+    public async Task AnOrdinaryExecFailureIsNotRetried()
+    {
+        using var fake = FakeKubectl.Create(stderr: "command terminated with exit code 3", exitCode: 3);
+        var client = Client(fake);
+        await Assert.ThrowsAnyAsync<AciTrace.Engine.AciTraceException>(() => client.ExecAsync(Ns, OvsPod, null, Trace, CancellationToken.None));
+        Assert.Equal(1, fake.Calls);
+    }
+
+    [Fact]
     public async Task ExecArgvShapeWithGlobalFlagsAndContainer()
     {
         using var fake = FakeKubectl.Create(stdout: "x");
