@@ -37,7 +37,7 @@ internal static class ProcessRunner
     /// <exception cref="ProcessStoppedException">Timeout or output limit; the tree was killed.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the tree was killed.</exception>
     public static async Task<ProcessOutcome> RunAsync(string program, IReadOnlyList<string> args, TimeSpan timeout, long maxOutputBytes,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var psi = new ProcessStartInfo(program)
@@ -49,6 +49,8 @@ internal static class ProcessRunner
             CreateNoWindow = true,
         };
         foreach (var arg in args) psi.ArgumentList.Add(arg);
+        if (environment is not null)
+            foreach (var (key, value) in environment) psi.Environment[key] = value;
 
         var watch = Stopwatch.StartNew();
         using var process = new Process { StartInfo = psi };

@@ -19,6 +19,9 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
     /// <summary>Name of the directory below a node directory that mirrors the agent's state directory.</summary>
     public const string AgentDirectoryName = "opflex-agent-ovs";
 
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(2);
+    private const long MaxScriptOutput = 512L * 1024 * 1024;
+
     private readonly string _stateDirectory;
     private readonly Func<string, OvsInstance?> _ovsForNode;
 
@@ -71,34 +74,23 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(shim + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             File.Move(shim + ".tmp", shim, overwrite: true);
         }
-        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh")
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
+            ["ACITRACE_AGENT_DIR"] = Path.Combine(nodeDir, AgentDirectoryName),
+            ["PATH"] = bin + ":/usr/sbin:/usr/bin:/sbin:/bin",
         };
-        foreach (string a in argv.Skip(1)) psi.ArgumentList.Add(a);
-        psi.Environment["ACITRACE_AGENT_DIR"] = Path.Combine(nodeDir, AgentDirectoryName);
-        psi.Environment["PATH"] = bin + ":/usr/sbin:/usr/bin:/sbin:/bin";
         if (_ovsForNode(nodeName) is { } ovs)
             foreach (string v in new[] { "OVS_RUNDIR", "OVS_LOGDIR", "OVS_DBDIR", "OVS_SYSCONFDIR" })
-                psi.Environment[v] = ovs.RunDirectory;
-        using var process = System.Diagnostics.Process.Start(psi)!;
-        process.StandardInput.Close();
-        using var stdout = new MemoryStream();
-        Task copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout, ct);
-        Task<string> readErr = process.StandardError.ReadToEndAsync(ct);
+                environment[v] = ovs.RunDirectory;
         try
         {
-            await Task.WhenAll(copyOut, readErr, process.WaitForExitAsync(ct)).ConfigureAwait(false);
+            var outcome = await AciTrace.Kube.ProcessRunner.RunAsync("/bin/sh", argv.Skip(1).ToList(), ScriptTimeout, MaxScriptOutput, ct, environment).ConfigureAwait(false);
+            return new LabExecResult(outcome.ExitCode, outcome.Stdout, outcome.Stderr);
         }
-        catch (OperationCanceledException)
+        catch (AciTrace.Kube.ProcessStoppedException stopped)
         {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            throw;
+            return LabExecResult.FromText(124, "", $"aci-lab: the script was stopped ({stopped.Reason})\n");
         }
-        return new LabExecResult(process.ExitCode, stdout.ToArray(), Encoding.UTF8.GetBytes(await readErr.ConfigureAwait(false)));
     }
 
     private string? HostPath(string nodeName, string inPodPath, bool allowRoot)

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Text;
 
 namespace AciTrace.Lab.Ovs;
 
@@ -77,6 +77,9 @@ internal sealed record OvsProcessResult(int ExitCode, string StandardOutput, str
 /// <summary>Runs OVS tools with an argv (never a shell), a private OVS environment, a timeout and cancellation.</summary>
 internal static class OvsProcess
 {
+    /// <summary>Output larger than this is not an OVS tool's answer; the process is stopped.</summary>
+    private const long MaxOutputBytes = 512L * 1024 * 1024;
+
     public static async Task<OvsProcessResult> RunAsync(
         string executable,
         IReadOnlyList<string> arguments,
@@ -84,63 +87,22 @@ internal static class OvsProcess
         TimeSpan timeout,
         CancellationToken ct)
     {
-        var info = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = new Process { StartInfo = info };
         try
         {
-            process.Start();
+            var outcome = await AciTrace.Kube.ProcessRunner.RunAsync(executable, arguments, timeout, MaxOutputBytes, ct, environment).ConfigureAwait(false);
+            return new OvsProcessResult(outcome.ExitCode, Encoding.UTF8.GetString(outcome.Stdout), Encoding.UTF8.GetString(outcome.Stderr));
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new OvsNotInstalledException($"Cannot start '{executable}': {ex.Message}");
         }
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-
-        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeoutCts.CancelAfter(timeout);
-        try
+        catch (AciTrace.Kube.ProcessStoppedException stopped) when (stopped.Reason == AciTrace.Kube.ProcessStop.Timeout)
         {
-            await process.WaitForExitAsync(timeoutCts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            KillQuietly(process);
-            if (ct.IsCancellationRequested)
-            {
-                throw;
-            }
             throw new OvsException($"'{Path.GetFileName(executable)} {string.Join(' ', arguments)}' timed out after {timeout.TotalSeconds:0.#} s and was killed.");
         }
-        return new OvsProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
-    }
-
-    private static void KillQuietly(Process process)
-    {
-        try
+        catch (AciTrace.Kube.ProcessStoppedException)
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(2000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
+            throw new OvsException($"'{Path.GetFileName(executable)} {string.Join(' ', arguments)}' printed more than {MaxOutputBytes} bytes and was killed.");
         }
     }
 }
