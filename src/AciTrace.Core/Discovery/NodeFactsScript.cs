@@ -12,7 +12,7 @@ public static class NodeFactsScript
     public const string Marker = "@@ACITRACE ";
 
     /// <summary>Agent state directory on a real node; the lab overrides it through ACITRACE_AGENT_DIR.</summary>
-    public const string AgentDirectory = "/usr/local/var/lib/opflex-agent-ovs";
+    public const string AgentDirectory = AciTrace.Kube.ReadOnlyCommandPolicy.AgentStateRoot;
 
     public const string Text =
         "d=${ACITRACE_AGENT_DIR:-" + AgentDirectory + "}; " +

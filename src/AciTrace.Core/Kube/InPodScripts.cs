@@ -11,16 +11,6 @@ public sealed record InPodScript(string Name, string Text, bool TakesTraceArgume
 public static class InPodScripts
 {
     /// <summary>
-    /// Prints every regular file of the opflex agent's endpoints, services and snats folders, each preceded by a
-    /// line <c>==&gt; PATH &lt;==</c>, so one exec replaces one <c>cat</c> per file.
-    /// </summary>
-    public static InPodScript AgentStateFiles { get; } = new("AgentStateFiles",
-        "for d in endpoints services snats; do " +
-        "for f in " + ReadOnlyCommandPolicy.AgentStateRoot + "/$d/*; do " +
-        "[ -f \"$f\" ] || continue; printf '==> %s <==\\n' \"$f\"; cat \"$f\"; printf '\\n'; " +
-        "done; done");
-
-    /// <summary>
     /// Every agent file (endpoints, services, snats, binary id files, length-prefixed) and the gbp_inspect policy
     /// dump of a node in one exec (<see cref="AciTrace.Discovery.NodeFactsScript"/>).
     /// </summary>
@@ -36,7 +26,6 @@ public static class InPodScripts
     public static IReadOnlyDictionary<string, InPodScript> All { get; } =
         new Dictionary<string, InPodScript>(StringComparer.Ordinal)
         {
-            [AgentStateFiles.Name] = AgentStateFiles,
             [NodeFacts.Name] = NodeFacts,
             [TraceWithPortMaps.Name] = TraceWithPortMaps,
         };

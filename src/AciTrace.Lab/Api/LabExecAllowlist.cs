@@ -34,7 +34,7 @@ public static partial class LabExecAllowlist
     public const string OpenVswitchRole = "openvswitch";
 
     /// <summary>The opflex agent's state directory on a node.</summary>
-    public const string OpflexStateDir = "/usr/local/var/lib/opflex-agent-ovs";
+    public const string OpflexStateDir = AciTrace.Kube.ReadOnlyCommandPolicy.AgentStateRoot;
 
     /// <summary>Subdirectories of <see cref="OpflexStateDir"/> that may be read.</summary>
     public static readonly IReadOnlyList<string> ReadableDirs = ["endpoints", "services", "snats", "ids"];
@@ -83,8 +83,7 @@ public static partial class LabExecAllowlist
     /// with their trace arguments checked like a direct <c>ovs-appctl ofproto/trace</c>.
     /// </summary>
     private static string? CheckShell(IReadOnlyList<string> argv) =>
-        argv.Count >= 3 && argv[1] == "-c" && AciTrace.Kube.InPodScripts.All.Values.Any(s => s.Text == argv[2])
-        && AciTrace.Kube.ReadOnlyCommandPolicy.IsAllowed(["/bin/sh", .. argv.Skip(1)], out _)
+        AciTrace.Kube.ReadOnlyCommandPolicy.IsAllowed(["/bin/sh", .. argv.Skip(1)], out _)
             ? null
             : "sh -c runs only the tracer's registered read-only scripts";
 

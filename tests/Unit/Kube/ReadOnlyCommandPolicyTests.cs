@@ -32,8 +32,8 @@ public class ReadOnlyCommandPolicyTests
         new[] { "gbp_inspect", "-fprq", "DmtreeRoot", "-t", "dump" },
         new[] { "gbp_inspect", "-prq", "EpdrL2Discovered" },
         new[] { "gbp_inspect", "-fp", "-u", "/PolicyUniverse/PolicySpace/common/GbpEpGroup/kube%7ckube-default/GbpeInstContext/", "-t", "dump" },
-        new[] { "/bin/sh", "-c", InPodScripts.AgentStateFiles.Text },
-        new[] { "sh", "-c", InPodScripts.AgentStateFiles.Text },
+        new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text },
+        new[] { "sh", "-c", InPodScripts.NodeFacts.Text },
     };
 
     public static TheoryData<string[], string> Refused() => new()
@@ -89,9 +89,9 @@ public class ReadOnlyCommandPolicyTests
         { new[] { "gbp_inspect", "-u", "/a/../../etc", "-q", "X" }, "policy URI" },
         { new[] { "gbp_inspect", "DmtreeRoot" }, "unexpected" },
         { new[] { "sh", "-c", "ovs-ofctl del-flows br-int" }, "fixed scripts" },
-        { new[] { "/bin/sh", "-c", InPodScripts.AgentStateFiles.Text + "; reboot" }, "fixed scripts" },
-        { new[] { "/bin/sh", "-c", InPodScripts.AgentStateFiles.Text, "extra" }, "fixed scripts" },
-        { new[] { "bash", "-c", InPodScripts.AgentStateFiles.Text }, "not an allowed program" },
+        { new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text + "; reboot" }, "fixed scripts" },
+        { new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text, "extra" }, "fixed scripts" },
+        { new[] { "bash", "-c", InPodScripts.NodeFacts.Text }, "not an allowed program" },
         { new[] { "/usr/bin/ovs-ofctl", "show", "br-int" }, "not an allowed program" },
         { new[] { "rm", "-rf", "/" }, "not an allowed program" },
         { new[] { "ovs-ofctl", "", "br-int" }, "empty" },
@@ -138,33 +138,6 @@ public class ReadOnlyCommandPolicyTests
             Assert.DoesNotContain(script.Text, char.IsControl);
             Assert.True(ReadOnlyCommandPolicy.IsAllowed(script.ToArgv(), out var reason), reason);
         }
-        Assert.Contains(Root + "/$d/*", InPodScripts.AgentStateFiles.Text);
-    }
-
-    [Fact]
-    public void AgentStateFilesScriptPrintsEachFileWithAHeader()
-    {
-        // Run the real script text with /bin/sh against a copy of the folder layout (root path substituted).
-        string tmp = Directory.CreateTempSubdirectory("acitrace-script-").FullName;
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(tmp, "endpoints"));
-            Directory.CreateDirectory(Path.Combine(tmp, "services"));
-            File.WriteAllText(Path.Combine(tmp, "endpoints", "a.ep"), "{\"uuid\":\"a\"}");
-            File.WriteAllText(Path.Combine(tmp, "services", "s.service"), "{\"uuid\":\"s\"}");
-            string text = InPodScripts.AgentStateFiles.Text.Replace(Root, tmp);
-            var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add(text);
-            using var p = System.Diagnostics.Process.Start(psi)!;
-            string output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            Assert.Equal(0, p.ExitCode);
-            Assert.Equal($"==> {tmp}/endpoints/a.ep <==\n{{\"uuid\":\"a\"}}\n==> {tmp}/services/s.service <==\n{{\"uuid\":\"s\"}}\n", output);
-        }
-        finally
-        {
-            Directory.Delete(tmp, recursive: true);
-        }
+        Assert.Contains(Root, InPodScripts.NodeFacts.Text);
     }
 }
