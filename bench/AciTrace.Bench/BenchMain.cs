@@ -10,4 +10,12 @@ public static class BenchMain
         Console.WriteLine("usage: dotnet run -c Release --project bench/AciTrace.Bench -- parse | trace [spec.yaml]");
         return args.Length == 0 ? 2 : 0;
     }
+
+    /// <summary>The checkout the benchmark runs from (the folder holding AciTrace.slnx).</summary>
+    internal static string RepoRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "AciTrace.slnx"))) d = d.Parent;
+        return d?.FullName ?? Directory.GetCurrentDirectory();
+    }
 }

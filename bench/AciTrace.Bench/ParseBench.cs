@@ -13,7 +13,7 @@ public static class ParseBench
 {
     public static int Run(string[] args)
     {
-        var fixtures = args.Length > 0 ? args[0] : Path.Combine(RepoRoot(), "tests", "Unit", "Fixtures", "Traces");
+        var fixtures = args.Length > 0 ? args[0] : Path.Combine(BenchMain.RepoRoot(), "tests", "Unit", "Fixtures", "Traces");
         var traces = Directory.GetDirectories(fixtures)
             .Where(d => !Path.GetFileName(d).StartsWith('_') && File.Exists(Path.Combine(d, "trace.txt")))
             .Order(StringComparer.Ordinal)
@@ -53,13 +53,6 @@ public static class ParseBench
             AciTrace.Engine.TraceAssembler.Assemble(leg, p, TraceJudge.Judge(p, ctx));
         });
         return 0;
-    }
-
-    private static string RepoRoot()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "AciTrace.slnx"))) d = d.Parent;
-        return d?.FullName ?? Directory.GetCurrentDirectory();
     }
 
     /// <summary>

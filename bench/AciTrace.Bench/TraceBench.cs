@@ -14,7 +14,7 @@ public static class TraceBench
 {
     public static int Run(string[] args)
     {
-        var spec = args.Length > 0 ? args[0] : Path.Combine(RepoRoot(), "samples", "demo-cluster.yaml");
+        var spec = args.Length > 0 ? args[0] : Path.Combine(BenchMain.RepoRoot(), "samples", "demo-cluster.yaml");
         return RunAsync(spec).GetAwaiter().GetResult();
     }
 
@@ -162,11 +162,4 @@ public static class TraceBench
     private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
     private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
     private static string Ratio(TimeSpan t, TimeSpan baseline) => (t / baseline).ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static string RepoRoot()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "AciTrace.slnx"))) d = d.Parent;
-        return d?.FullName ?? Directory.GetCurrentDirectory();
-    }
 }
