@@ -28,7 +28,7 @@ public sealed class LabelSelector
         if (element.TryGetProperty("matchLabels", out var ml) && ml.ValueKind == JsonValueKind.Object)
             foreach (var p in ml.EnumerateObject())
                 labels[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.ToString();
-        var reqs = new List<Requirement>();
+        var reqs = new List<(string, string, IReadOnlyList<string>?)>();
         if (element.TryGetProperty("matchExpressions", out var me) && me.ValueKind == JsonValueKind.Array)
             foreach (var e in me.EnumerateArray())
             {
@@ -38,10 +38,16 @@ public sealed class LabelSelector
                 var values = new List<string>();
                 if (e.TryGetProperty("values", out var v) && v.ValueKind == JsonValueKind.Array)
                     values.AddRange(v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!));
-                reqs.Add(new Requirement(key, op, values));
+                reqs.Add((key, op, values));
             }
-        return new LabelSelector(labels, reqs);
+        return FromParts(labels, reqs);
     }
+
+    /// <summary>A selector from matchLabels and matchExpressions (key, operator, values) of any source model.</summary>
+    public static LabelSelector FromParts(IReadOnlyDictionary<string, string>? matchLabels,
+        IEnumerable<(string Key, string Operator, IReadOnlyList<string>? Values)>? expressions) =>
+        new(new Dictionary<string, string>(matchLabels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+            (expressions ?? []).Select(e => new Requirement(e.Key, e.Operator, e.Values ?? Array.Empty<string>())).ToList());
 
     /// <summary>Builds a selector from plain matchLabels (Service selectors).</summary>
     public static LabelSelector FromMatchLabels(IReadOnlyDictionary<string, string> labels) =>

@@ -4,27 +4,9 @@ namespace AciTrace.Lab.Spec;
 public static class LabelSelectors
 {
     /// <summary>True when labels satisfy the selector; an empty selector matches everything.</summary>
-    public static bool Matches(LabelSelectorSpec? selector, IReadOnlyDictionary<string, string> labels)
-    {
-        if (selector is null) return true;
-        foreach (var (k, v) in selector.MatchLabels ?? [])
-            if (!labels.TryGetValue(k, out var actual) || actual != v) return false;
-        foreach (var e in selector.MatchExpressions ?? [])
-        {
-            var has = labels.TryGetValue(e.Key, out var actual);
-            var values = e.Values ?? [];
-            var ok = e.Operator switch
-            {
-                "In" => has && values.Contains(actual!),
-                "NotIn" => !has || !values.Contains(actual!),
-                "Exists" => has,
-                "DoesNotExist" => !has,
-                _ => false,
-            };
-            if (!ok) return false;
-        }
-        return true;
-    }
+    public static bool Matches(LabelSelectorSpec? selector, IReadOnlyDictionary<string, string> labels) =>
+        selector is null || AciTrace.Policy.LabelSelector.FromParts(selector.MatchLabels,
+            selector.MatchExpressions?.Select(e => (e.Key, e.Operator, (IReadOnlyList<string>?)e.Values))).Matches(labels);
 
     /// <summary>Validates operators; returns an error text or null.</summary>
     public static string? Validate(LabelSelectorSpec? selector)
