@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AciTrace.Engine;
 using AciTrace.Kube;
 
@@ -30,6 +29,9 @@ internal interface IKubeNameSource
 /// <summary>Runs <c>kubectl get ... -o name</c> (argv only, never a shell) with a hard timeout.</summary>
 internal sealed class KubectlNameSource : IKubeNameSource
 {
+    /// <summary>Name lists are small; anything larger is not a kubectl name list.</summary>
+    private const long MaxOutputBytes = 16L * 1024 * 1024;
+
     /// <summary>The kubectl (or oc) to run, found as the engine finds it: -KubectlPath, $ACITRACE_KUBECTL, kubectl or oc on PATH.</summary>
     public static string ResolveKubectl(KubeConnection connection) => KubectlLocator.Locate(connection.KubectlPath);
 
@@ -93,43 +95,17 @@ internal sealed class KubectlNameSource : IKubeNameSource
             return [];
         }
 
-        var start = new ProcessStartInfo(kubectl)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-        };
-        foreach (var arg in Arguments(kind, ns, connection))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
         try
         {
-            using var process = Process.Start(start);
-            if (process is null)
-            {
-                return [];
-            }
-
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                return [];
-            }
-
-            process.WaitForExit();
-            _ = stderr.Wait(TimeSpan.FromMilliseconds(200));
-            return process.ExitCode == 0 && stdout.Wait(TimeSpan.FromMilliseconds(200)) ? ParseNames(stdout.Result) : [];
+            // The completer is synchronous; run the shared process runner off the pipeline thread.
+            var args = Arguments(kind, ns, connection).ToList();
+            var outcome = Task.Run(() => ProcessRunner.RunAsync(kubectl, args, timeout, MaxOutputBytes, CancellationToken.None))
+                .GetAwaiter().GetResult();
+            return outcome.ExitCode == 0 ? ParseNames(System.Text.Encoding.UTF8.GetString(outcome.Stdout)) : [];
         }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or ProcessStoppedException or InvalidOperationException or IOException)
         {
-            // Completion is best effort: no kubectl, no cluster, no permission -> no suggestions.
+            // Completion is best effort: no kubectl, no cluster, no permission, too slow -> no suggestions.
             return [];
         }
     }
