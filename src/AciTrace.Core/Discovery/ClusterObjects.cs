@@ -164,18 +164,3 @@ public sealed record NetworkPolicyInfo(string Namespace, string Name, Policy.Lab
             Policy.LabelSelector.FromJson(spec.Prop("podSelector")), ingress, egress);
     }
 }
-
-/// <summary>A node's name and addresses.</summary>
-public sealed record NodeInfo(string Name, IReadOnlyList<IPAddress> InternalAddresses, bool Ready)
-{
-    public static NodeInfo FromJson(JsonElement node)
-    {
-        var addrs = node.Path("status", "addresses").Items()
-            .Where(a => a.Prop("type").Str() is "InternalIP" or "ExternalIP")
-            .Select(a => IPAddress.TryParse(a.Prop("address").Str() ?? "", out var ip) ? ip : null)
-            .OfType<IPAddress>().ToList();
-        var ready = node.Path("status", "conditions").Items()
-            .Any(c => c.Prop("type").Str() == "Ready" && c.Prop("status").Str() == "True");
-        return new NodeInfo(node.Path("metadata", "name").Str() ?? "", addrs, ready);
-    }
-}

@@ -27,7 +27,6 @@ internal sealed class ClusterDiscovery
     private readonly AsyncCache<string, ServiceInfo> _services = new();
     private readonly AsyncCache<string, IReadOnlyList<EndpointSliceInfo>> _slices = new();
     private readonly AsyncCache<string, IReadOnlyList<NetworkPolicyInfo>> _policies = new();
-    private readonly AsyncCache<string, IReadOnlyList<NodeInfo>> _nodes = new();
     private readonly AsyncCache<string, string> _defaultNamespace = new();
 
     public ClusterDiscovery(IKubeClient kube) => _kube = kube;
@@ -174,20 +173,4 @@ internal sealed class ClusterDiscovery
             return null;
         }
     }
-
-    public Task<IReadOnlyList<NodeInfo>> NodesAsync(CancellationToken ct) => _nodes.GetAsync("", async _ =>
-    {
-        using var doc = await _kube.GetJsonAsync(KubeResource.Nodes, null, null, null, null, ct).ConfigureAwait(false);
-        return (IReadOnlyList<NodeInfo>)doc.RootElement.Prop("items").Items().Select(NodeInfo.FromJson).ToList();
-    });
-
-    /// <summary>Pods of a namespace matching a Service selector (named targetPort resolution).</summary>
-    public async Task<IReadOnlyList<PodInfo>> PodsBySelectorAsync(string ns, IReadOnlyDictionary<string, string> selector, CancellationToken ct)
-    {
-        var text = string.Join(",", selector.Select(kv => $"{kv.Key}={kv.Value}"));
-        using var doc = await _kube.GetJsonAsync(KubeResource.Pods, ns, null, text.Length == 0 ? null : text, null, ct).ConfigureAwait(false);
-        return doc.RootElement.Prop("items").Items().Select(PodInfo.FromJson).ToList();
-    }
-
-    public static JsonElement Items(JsonDocument doc) => doc.RootElement.Prop("items");
 }

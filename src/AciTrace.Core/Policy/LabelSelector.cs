@@ -49,10 +49,6 @@ public sealed class LabelSelector
         new(new Dictionary<string, string>(matchLabels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
             (expressions ?? []).Select(e => new Requirement(e.Key, e.Operator, e.Values ?? Array.Empty<string>())).ToList());
 
-    /// <summary>Builds a selector from plain matchLabels (Service selectors).</summary>
-    public static LabelSelector FromMatchLabels(IReadOnlyDictionary<string, string> labels) =>
-        new(new Dictionary<string, string>(labels, StringComparer.Ordinal), Array.Empty<Requirement>());
-
     public bool Matches(IReadOnlyDictionary<string, string> labels)
     {
         foreach (var (key, value) in _matchLabels)
