@@ -138,6 +138,10 @@ public sealed partial class KubectlTraceSession : ITraceSession
             return new NodeFactsEntry(facts, snats, warnings);
         });
 
+    /// <summary>ofproto/trace always prints a bridge section or datapath actions (errors make the exec fail).</summary>
+    private static bool HasTrace(string output) =>
+        output.Contains("bridge(\"", StringComparison.Ordinal) || output.Contains("Datapath actions", StringComparison.Ordinal);
+
     private static string FirstLine(string? text)
     {
         var line = (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
@@ -256,13 +260,13 @@ public sealed partial class KubectlTraceSession : ITraceSession
             Emit(new ProgressEvent("Tracing", $"leg {leg.Number}: {leg.Description}", 30));
             Emit(new VerboseEvent($"[{leg.Node}] {CommandLineText.Format(leg.Command.ToArgv())}"));
             var result = await _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct).ConfigureAwait(false);
-            if (!result.Stdout.Contains("bridge(\"", StringComparison.Ordinal) && !result.Stdout.Contains("Datapath actions", StringComparison.Ordinal))
+            if (!HasTrace(result.Stdout))
             {
                 // ofproto/trace always prints a bridge section or an error on stderr (which makes the exec fail):
                 // an empty success means the exec stream was cut short. Ask once more, then give up loudly.
                 Emit(new VerboseEvent($"[{leg.Node}] the trace printed nothing ({FirstLine(result.Stderr)}); running it again"));
                 result = await _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct).ConfigureAwait(false);
-                if (!result.Stdout.Contains("bridge(\"", StringComparison.Ordinal) && !result.Stdout.Contains("Datapath actions", StringComparison.Ordinal))
+                if (!HasTrace(result.Stdout))
                     throw new AciTraceException("OvsTraceEmpty", AciErrorKind.InvalidResult,
                         $"ofproto/trace on node '{leg.Node}' printed no trace twice (kubectl said: {FirstLine(result.Stderr)}).", leg.Command.Flow);
             }
