@@ -327,7 +327,7 @@ public class OvsTraceParserTests
         Assert.Equal(0xc00000000000000cUL, hop.Cookie);
         Assert.Equal(1, hop.Priority);
         Assert.Equal("reg6=0x1", hop.Match);
-        Assert.Equal(3, hop.Actions.Count(a => a.Text.StartsWith("move:", StringComparison.Ordinal)));
+        Assert.Equal(12, hop.Actions.Count(a => a.Text.StartsWith("move:", StringComparison.Ordinal)));
         Assert.All(hop.Actions.Where(a => a.Text.StartsWith("move:", StringComparison.Ordinal)), a => Assert.Single(a.Details));
     }
 
