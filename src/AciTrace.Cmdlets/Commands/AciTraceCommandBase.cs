@@ -16,7 +16,9 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     private static readonly TimeSpan WorkerGracePeriod = TimeSpan.FromSeconds(10);
 
     private readonly CancellationTokenSource _stopping = new();
+    private readonly InputTally _tally = new();
     private ITraceSession? _session;
+    private AciTraceException? _sessionFailure;
     private bool _disposed;
     private bool _progressShown;
 
@@ -28,18 +30,22 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     #region Parameters
 
     /// <summary>
-    /// <para type="description">Source port of the simulated packet (Tcp and Udp only). The engine picks an ephemeral port when omitted.</para>
+    /// <para type="description">Source port of the simulated packet (Tcp and Udp only), 1-65535. The engine picks an ephemeral port when omitted. From the pipeline, an empty SourcePort column means "not given"; a value that is not a port is an error for that input.</para>
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
-    public int SourcePort { get; set; }
+    public PortNumber SourcePort { get; set; }
 
     /// <summary>
-    /// <para type="description">Destination port of the simulated packet (Tcp and Udp only).</para>
+    /// <para type="description">Destination port of the simulated packet (Tcp and Udp only), 1-65535. From the pipeline, an empty DestinationPort column means "not given" (an Icmp row traces); a value that is not a port is an error for that input.</para>
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
-    public int DestinationPort { get; set; }
+    public PortNumber DestinationPort { get; set; }
+
+    /// <summary>
+    /// <para type="description">Not for direct use: the pipeline input itself, so that an error names the failing row or object (TargetObject).</para>
+    /// </summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
 
     /// <summary>
     /// <para type="description">Also trace the return direction (destination back to source), as a second trace with Direction Reply.</para>
@@ -101,7 +107,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     /// <summary>Builds the engine request for the current input; throws <see cref="AciTraceException"/> on bad input.</summary>
     private protected abstract TraceRequest BuildRequest();
 
-    /// <summary>The current input as the user wrote it (error target and progress text).</summary>
+    /// <summary>The current input as the user wrote it: <c>source -&gt; destination</c> (progress text, error target).</summary>
     private protected abstract string DescribeInput();
 
     #endregion
@@ -111,24 +117,40 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        var target = CurrentTarget();
+        _tally.Begin();
         TraceRequest request;
         try
         {
             request = BuildRequest() with { PreferIPv6 = IPv6.IsPresent };
-            PacketRules.Check(request.Kind, request.Protocol, request.SourcePort, request.DestinationPort, DescribeInput());
+            PacketRules.Check(request.Kind, request.Protocol, request.SourcePort, request.DestinationPort, target);
         }
         catch (AciTraceException ex)
         {
-            ReportFailure(ex, DescribeInput());
+            ReportFailure(ex, target);
             return;
         }
 
-        var session = EnsureSession();
-        RunOne(session, request);
+        // A failure that is the same for every input (no kubeconfig, cluster unreachable...) was reported once:
+        // the inputs after it are not traced, only counted (EndProcessing says how many).
+        if (_sessionFailure is not null || EnsureSession(target) is not { } session)
+        {
+            ReportFailure(_sessionFailure!, target);
+            return;
+        }
+
+        RunOne(session, request, target);
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => DisposeSession();
+    protected override void EndProcessing()
+    {
+        DisposeSession();
+        if (_tally.Suppressed > 0)
+        {
+            WriteWarning($"{_tally.Suppressed} more input(s) failed with an error already reported above ({_tally.SuppressedErrorIds}); it was written once, not once per input.");
+        }
+    }
 
     /// <inheritdoc />
     protected override void StopProcessing() => _stopping.Cancel();
@@ -138,40 +160,62 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     #region Helpers for derived cmdlets
 
     /// <summary>
-    /// The port if given, else null. [ValidateRange(1, 65535)] keeps 0 out of binding, so 0 means "not given" even
-    /// after PowerShell restores the default between pipeline records.
+    /// The protocol and ports of the current input, checked: a value given but unusable (a port <c>abc</c> or
+    /// <c>0</c>, a protocol <c>Sctp</c>) is an InvalidPacketField error naming the parameter (the CSV column) and the
+    /// value; a value not given is null (protocol: Tcp).
     /// </summary>
-    private protected static int? PortOrNull(int value) => value == 0 ? null : value;
+    private protected (TraceProtocol Protocol, int? SourcePort, int? DestinationPort) PacketFields(ProtocolName protocol)
+    {
+        if (protocol.IsGiven && protocol.Value is null)
+        {
+            throw PacketRules.Invalid($"Protocol '{protocol.Text}' is not a protocol AciTrace traces; use one of: {string.Join(", ", ProtocolName.Names)}.", CurrentTarget());
+        }
+
+        return (protocol.Value ?? TraceProtocol.Tcp, Port(SourcePort, nameof(SourcePort)), Port(DestinationPort, nameof(DestinationPort)));
+    }
+
+    private int? Port(PortNumber port, string name) => !port.IsGiven
+        ? null
+        : port.Value ?? throw PacketRules.Invalid($"{name} '{port.Text}' is not a port number: give a whole number from 1 to 65535, or leave it empty.", CurrentTarget());
+
+    /// <summary>
+    /// What an error about the current input names as its TargetObject: the piped row or object itself, or the
+    /// <c>source -&gt; destination</c> pair when the input is a string or came from the command line.
+    /// </summary>
+    private object CurrentTarget()
+    {
+        var piped = MyInvocation.ExpectingInput ? InputObject : null;
+        return piped is null || piped.BaseObject is string ? DescribeInput() : piped;
+    }
 
     #endregion
 
     #region Session and pump
 
-    private ITraceSession EnsureSession()
+    /// <summary>The session of this invocation, created at the first input; null (and <see cref="_sessionFailure"/> set) when it cannot be.</summary>
+    private ITraceSession? EnsureSession(object target)
     {
         if (_session is not null)
         {
             return _session;
         }
 
-        var options = new ClusterOptions
-        {
-            KubectlPath = ResolveExecutablePath(KubectlPath),
-            Kubeconfig = Kubeconfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Kubeconfig),
-            Context = Context,
-            Timeout = TimeSpan.FromSeconds(TimeoutSec),
-        };
-
         try
         {
-            _session = TraceSessionFactory.Create(options);
+            _session = TraceSessionFactory.Create(new ClusterOptions
+            {
+                KubectlPath = ResolveExecutablePath(KubectlPath),
+                Kubeconfig = Kubeconfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Kubeconfig),
+                Context = Context,
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            });
             return _session;
         }
         catch (AciTraceException ex)
         {
-            // Without a session no input can succeed: end the command.
-            ThrowTerminatingError(ToErrorRecord(ex, ex.Target ?? options));
-            throw; // unreachable: ThrowTerminatingError always throws
+            ReportFailure(ex, target);
+            _sessionFailure = ex;
+            return null;
         }
     }
 
@@ -179,9 +223,9 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     /// Runs one trace: the async enumeration on a worker thread, its events marshalled through a bounded queue
     /// and written here, on the pipeline thread (cmdlet Write* methods must not be called from other threads).
     /// </summary>
-    private void RunOne(ITraceSession session, TraceRequest request)
+    private void RunOne(ITraceSession session, TraceRequest request, object target)
     {
-        var target = DescribeInput();
+        var description = DescribeInput();
         using var traceCts = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         var queue = new BlockingCollection<TraceEvent>(QueueCapacity);
         Exception? failure = null;
@@ -207,12 +251,11 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
 
         var summaries = new List<AciTraceSummary>();
         var completed = false;
-        _progressShown = false;
         try
         {
             foreach (var traceEvent in queue.GetConsumingEnumerable(traceCts.Token))
             {
-                Handle(traceEvent, target, summaries);
+                Handle(traceEvent, description, summaries);
             }
 
             completed = true;
@@ -238,11 +281,6 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
             {
                 // The worker records its own failure; nothing else can surface here.
             }
-
-            if (_progressShown && !_stopping.IsCancellationRequested)
-            {
-                WriteProgress(new ProgressRecord(ProgressActivityId, "AciTrace", target) { RecordType = ProgressRecordType.Completed });
-            }
         }
 
         if (!completed)
@@ -253,9 +291,11 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         switch (failure)
         {
             case null:
+                var success = summaries.Count > 0 && summaries.All(PacketRules.IsSuccess);
+                _tally.Finished(success ? InputOutcome.Success : InputOutcome.NotDelivered);
                 if (Quiet)
                 {
-                    WriteObject(summaries.Count > 0 && summaries.All(PacketRules.IsSuccess));
+                    WriteObject(success);
                 }
 
                 break;
@@ -266,12 +306,12 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
                 break;
             default:
                 ReportFailure(new AciTraceException(CmdletErrorIds.TraceEngineFailure, AciErrorKind.InvalidResult,
-                    $"The trace of {target} failed unexpectedly: {failure.Message}", target, failure), target);
+                    $"The trace of {description} failed unexpectedly: {failure.Message}", description, failure), target);
                 break;
         }
     }
 
-    private void Handle(TraceEvent traceEvent, string target, List<AciTraceSummary> summaries)
+    private void Handle(TraceEvent traceEvent, string description, List<AciTraceSummary> summaries)
     {
         switch (traceEvent)
         {
@@ -304,10 +344,8 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
                 break;
             case ProgressEvent progress:
                 _progressShown = true;
-                WriteProgress(new ProgressRecord(
-                    ProgressActivityId,
-                    string.IsNullOrWhiteSpace(progress.Activity) ? "AciTrace" : progress.Activity,
-                    string.IsNullOrWhiteSpace(progress.Status) ? target : progress.Status)
+                WriteProgress(new ProgressRecord(ProgressActivityId, $"AciTrace: {_tally.Describe()}",
+                    $"{description}: {(string.IsNullOrWhiteSpace(progress.Status) ? progress.Activity : progress.Status)}")
                 {
                     PercentComplete = Math.Clamp(progress.PercentComplete, -1, 100),
                 });
@@ -325,19 +363,33 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
 
     #region Errors
 
-    /// <summary>Non-terminating: one bad input never stops the others (-ErrorAction Stop still stops).</summary>
-    private void ReportFailure(AciTraceException ex, string target)
+    /// <summary>
+    /// Non-terminating: one bad input never stops the others (-ErrorAction Stop still stops). TargetObject is always
+    /// the failing input; the detail (which pod, which node) is in the message. An error that is the same for every
+    /// input is written once; the inputs it fails afterwards are counted and named in one warning at the end.
+    /// </summary>
+    private void ReportFailure(AciTraceException ex, object target)
     {
+        var first = _tally.Failed(ex, IsSessionWide(ex));
         if (Quiet)
         {
             WriteObject(false);
         }
 
-        WriteError(ToErrorRecord(ex, ex.Target ?? target));
+        if (first)
+        {
+            WriteError(new ErrorRecord(ex, ex.ErrorId, MapCategory(ex.Kind), target));
+        }
     }
 
-    private static ErrorRecord ToErrorRecord(AciTraceException ex, object? target) =>
-        new(ex, ex.ErrorId, MapCategory(ex.Kind), target);
+    /// <summary>Failures that do not depend on the input: written once per invocation.</summary>
+    internal static bool IsSessionWide(AciTraceException ex) => SessionWideErrorIds.Contains(ex.ErrorId);
+
+    private static readonly HashSet<string> SessionWideErrorIds = new(StringComparer.Ordinal)
+    {
+        "KubectlNotFound", "KubeconfigNotFound", "KubeContextNotFound", "ClusterUnreachable", "KubeUnauthorized",
+        "KubeForbidden", "AciSystemNamespaceNotFound", "InvalidTimeout",
+    };
 
     /// <summary>
     /// Every <see cref="AciErrorKind"/> is named after the <see cref="ErrorCategory"/> it stands for (a unit test
@@ -364,6 +416,12 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
 
     private void DisposeSession()
     {
+        if (_progressShown && !_stopping.IsCancellationRequested)
+        {
+            WriteProgress(new ProgressRecord(ProgressActivityId, "AciTrace", _tally.Describe()) { RecordType = ProgressRecordType.Completed });
+            _progressShown = false;
+        }
+
         var session = _session;
         _session = null;
         if (session is null)
@@ -390,7 +448,9 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         }
 
         _disposed = true;
-        DisposeSession();
+        var session = _session;
+        _session = null;
+        session?.DisposeAsync().AsTask().Wait(WorkerGracePeriod);
         _stopping.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -51,11 +51,12 @@ public sealed class GetAciExternalTraceCommand : AciTraceCommandBase
     /// <para type="description">Protocol of the simulated packet: Tcp (default), Udp, Icmp or Ip.</para>
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateSet(nameof(TraceProtocol.Tcp), nameof(TraceProtocol.Udp), nameof(TraceProtocol.Icmp), nameof(TraceProtocol.Ip))]
-    public TraceProtocol Protocol { get; set; } = TraceProtocol.Tcp;
+    [ArgumentCompleter(typeof(ProtocolCompleter))]
+    public ProtocolName Protocol { get; set; }
 
     private protected override TraceRequest BuildRequest()
     {
+        var packet = PacketFields(Protocol);
         var source = ParameterSetName == NameSet
             ? ObjectReference.FromParts(SourceNamespace, SourceName, KubeObjectKind.Pod, nameof(SourceName))
             : ObjectReference.Parse(Source, KubeObjectKind.Pod, nameof(Source));
@@ -65,9 +66,9 @@ public sealed class GetAciExternalTraceCommand : AciTraceCommandBase
             SourceNamespace = source.Namespace,
             SourceName = source.Name,
             DestinationAddress = PacketRules.ParseAddress(Destination, nameof(Destination)),
-            Protocol = Protocol,
-            SourcePort = PortOrNull(SourcePort),
-            DestinationPort = PortOrNull(DestinationPort),
+            Protocol = packet.Protocol,
+            SourcePort = packet.SourcePort,
+            DestinationPort = packet.DestinationPort,
             IncludeReply = Reply,
         };
     }

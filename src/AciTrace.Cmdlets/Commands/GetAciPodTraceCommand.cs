@@ -65,10 +65,12 @@ public sealed class GetAciPodTraceCommand : AciTraceCommandBase
     /// <para type="description">Protocol of the simulated packet: Tcp (default), Udp, Icmp, Ip or Arp (an ARP request for the destination pod's address).</para>
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public TraceProtocol Protocol { get; set; } = TraceProtocol.Tcp;
+    [ArgumentCompleter(typeof(ProtocolCompleter))]
+    public ProtocolName Protocol { get; set; }
 
     private protected override TraceRequest BuildRequest()
     {
+        var packet = PacketFields(Protocol);
         var (source, destination) = References();
         return new TraceRequest
         {
@@ -77,9 +79,9 @@ public sealed class GetAciPodTraceCommand : AciTraceCommandBase
             SourceName = source.Name,
             DestinationNamespace = destination.Namespace,
             DestinationName = destination.Name,
-            Protocol = Protocol,
-            SourcePort = PortOrNull(SourcePort),
-            DestinationPort = PortOrNull(DestinationPort),
+            Protocol = packet.Protocol,
+            SourcePort = packet.SourcePort,
+            DestinationPort = packet.DestinationPort,
             IncludeReply = Reply,
         };
     }

@@ -65,11 +65,12 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
     /// <para type="description">Protocol of the simulated packet: Tcp (default) or Udp.</para>
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateSet(nameof(TraceProtocol.Tcp), nameof(TraceProtocol.Udp))]
-    public TraceProtocol Protocol { get; set; } = TraceProtocol.Tcp;
+    [ArgumentCompleter(typeof(ProtocolCompleter))]
+    public ProtocolName Protocol { get; set; }
 
     private protected override TraceRequest BuildRequest()
     {
+        var packet = PacketFields(Protocol);
         var (source, destination) = ParameterSetName == NameSet
             ? (ObjectReference.FromParts(SourceNamespace, SourceName, KubeObjectKind.Pod, nameof(SourceName)),
                ObjectReference.FromParts(DestinationNamespace, DestinationName, KubeObjectKind.Service, nameof(DestinationName)))
@@ -82,9 +83,9 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
             SourceName = source.Name,
             DestinationNamespace = destination.Namespace,
             DestinationName = destination.Name,
-            Protocol = Protocol,
-            SourcePort = PortOrNull(SourcePort),
-            DestinationPort = PortOrNull(DestinationPort),
+            Protocol = packet.Protocol,
+            SourcePort = packet.SourcePort,
+            DestinationPort = packet.DestinationPort,
             IncludeReply = Reply,
         };
     }

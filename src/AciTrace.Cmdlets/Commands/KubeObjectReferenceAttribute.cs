@@ -10,10 +10,11 @@ namespace AciTrace.Commands;
 /// with flat <c>Name</c>/<c>Namespace</c> properties. Strings pass through unchanged.
 /// </summary>
 /// <remarks>
-/// PowerShell runs argument transformations before its "does the type already match" test, also in the first,
-/// non-coercing pipeline pass. So a piped pod object becomes a string and binds ByValue, while an object this
-/// attribute does not recognise (a CSV row with Source/Destination columns) is returned unchanged, fails that pass,
-/// and is then bound by property name.
+/// PowerShell runs argument transformations before its "does the type already match" test, in every pipeline pass.
+/// So a piped pod object becomes a string and binds ByValue. Any other object (a CSV row with Source/Destination or
+/// SourceName/DestinationName columns) must not bind ByValue: PowerShell's coercing pass would turn it into the text
+/// "@{Source=...}" and pick the wrong parameter set. It becomes a <see cref="NotAReference"/>, which no pass can
+/// convert to a string, so the row is bound by property name instead.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 internal sealed class KubeObjectReferenceAttribute : ArgumentTransformationAttribute
@@ -24,8 +25,31 @@ internal sealed class KubeObjectReferenceAttribute : ArgumentTransformationAttri
     public KubeObjectKind Kind { get; }
 
     /// <inheritdoc />
-    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData) =>
-        ObjectReferenceReader.TryRead(inputData, Kind) ?? inputData;
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+    {
+        var value = inputData is PSObject pso ? pso.BaseObject : inputData;
+        if (value is null or string)
+        {
+            return inputData;
+        }
+
+        return ObjectReferenceReader.TryRead(inputData, Kind) ?? (object)new NotAReference(value);
+    }
+}
+
+/// <summary>
+/// What a piped object that names no Kubernetes object becomes for a reference parameter: it cannot be converted to
+/// a string (its <see cref="ToString"/> throws), so ByValue binding fails quietly and by-property-name binding follows.
+/// </summary>
+internal sealed class NotAReference
+{
+    public NotAReference(object value) => Value = value;
+
+    /// <summary>The piped object.</summary>
+    public object Value { get; }
+
+    public override string ToString() =>
+        throw new PSInvalidCastException($"A {Value.GetType().Name} does not name a Kubernetes object by itself; it is bound by its properties.");
 }
 
 /// <summary>Reads <c>namespace/name</c> out of Kubernetes-shaped objects (PSObject, hashtable or CLR object).</summary>

@@ -78,6 +78,7 @@ internal static class PacketRules
         _ => "external address",
     };
 
-    private static AciTraceException Invalid(string message, object target) =>
+    /// <summary>An InvalidPacketField error about the input <paramref name="target"/>.</summary>
+    public static AciTraceException Invalid(string message, object target) =>
         new(CmdletErrorIds.InvalidPacketField, AciErrorKind.InvalidArgument, message, target);
 }

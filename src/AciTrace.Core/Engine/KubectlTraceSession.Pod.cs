@@ -80,10 +80,9 @@ public sealed partial class KubectlTraceSession
                 else if (to.HostNetwork)
                     notes.Add($"{to.Pod.Key} uses the host network of {to.Node}: the fabric delivers the packet to the node's network stack.");
             }
-            var fabric = await FabricContractNoteAsync(from, to, sameNode, l4).ConfigureAwait(false);
+            var fabric = await FabricContractAsync(from, to, sameNode, l4).ConfigureAwait(false);
             if (fabric is not null)
             {
-                notes.Add(fabric);
                 if (legs.Count > 1)
                 {
                     Emit(new VerboseEvent($"Leg into {to.Node} is not traced: the fabric is expected to drop the packet before it."));
@@ -92,14 +91,14 @@ public sealed partial class KubectlTraceSession
             }
             var outcomes = await RunLegsAsync(legs).ConfigureAwait(false);
             return Summarize(id, "Pod", dir, from.Pod.Key, to.Pod.Key, from.Address, to.Address, l4, outcomes, notes,
-                endsAtNode: to.HostNetwork);
+                endsAtNode: to.HostNetwork, fabric: fabric);
         }
 
         /// <summary>
         /// Across nodes the node forwards to the leaf, which enforces the contracts: predict its decision from the
-        /// source node's policy (contracts between the two EPGs and their filters).
+        /// source node's policy (contracts between the two EPGs and their filters). Null: the leaf lets it through.
         /// </summary>
-        private async Task<string?> FabricContractNoteAsync(ResolvedPod from, ResolvedPod to, bool sameNode, L4 l4)
+        private async Task<FabricDrop?> FabricContractAsync(ResolvedPod from, ResolvedPod to, bool sameNode, L4 l4)
         {
             if (sameNode || from.HostNetwork || to.HostNetwork || from.Epg is null || to.Epg is null || from.System is null) return null;
             if (from.Epg.Uri == to.Epg.Uri) return null;
@@ -107,9 +106,16 @@ public sealed partial class KubectlTraceSession
             if (dump is null) return null;
             var contracts = dump.ContractsBetween(from.Epg, to.Epg);
             if (contracts.Count == 0)
-                return $"Across nodes the ACI leaf enforces contracts: {from.Node}'s policy has no contract between EPG {from.EpgName} and EPG {to.EpgName}, so the fabric is expected to drop this packet.";
+                return new FabricDrop(
+                    $"Across nodes the ACI leaf enforces contracts: {from.Node}'s policy has no contract between EPG {from.EpgName} and EPG {to.EpgName}, so the fabric is expected to drop this packet.",
+                    $"no contract {Explain.DropExplainer.ShortEpg(from.EpgName)} -> {Explain.DropExplainer.ShortEpg(to.EpgName)}", from.EpgName, to.EpgName);
             if (!Explain.ContractMatcher.Allows(contracts, l4.Protocol, from.IsIPv6, l4.SourcePort, l4.DestinationPort))
-                return $"Across nodes the ACI leaf enforces contracts: no filter of {string.Join(", ", contracts.Select(c => c.Contract.Name).Distinct())} between EPG {from.EpgName} and EPG {to.EpgName} allows {l4.DescribeDestination()}, so the fabric is expected to drop this packet.";
+            {
+                var names = string.Join(", ", contracts.Select(c => c.Contract.Name).Distinct());
+                return new FabricDrop(
+                    $"Across nodes the ACI leaf enforces contracts: no filter of {names} between EPG {from.EpgName} and EPG {to.EpgName} allows {l4.DescribeDestination()}, so the fabric is expected to drop this packet.",
+                    $"contract {names} allows no {l4.DescribeDestination()}", from.EpgName, to.EpgName);
+            }
             return null;
         }
     }

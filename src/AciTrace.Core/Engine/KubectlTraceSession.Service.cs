@@ -47,6 +47,7 @@ public sealed partial class KubectlTraceSession
             var notes = new List<string>();
             var judgement = requestOutcomes[0].Judgement;
             ResolvedPod? backend = null;
+            FabricDrop? fabric = null;
             L4 backendL4 = l4;
             if (judgement.Verdict != TraceVerdict.Drop)
             {
@@ -63,12 +64,11 @@ public sealed partial class KubectlTraceSession
                         backend = await _s.ResolvePodAsync(podNs, podName, "backend", _r.PreferIPv6, _ct).ConfigureAwait(false);
                         _pods.Add(backend);
                         notes.Add($"Service {svc.Key} {clusterIp}:{port.Port} was load-balanced to {backend.Pod.Key} {backendIp}:{targetPort}.");
-                        var fabric = backend.Node != src.Node && !backend.HostNetwork
-                            ? await FabricContractNoteAsync(src, backend, sameNode: false, backendL4).ConfigureAwait(false)
+                        fabric = backend.Node != src.Node && !backend.HostNetwork
+                            ? await FabricContractAsync(src, backend, sameNode: false, backendL4).ConfigureAwait(false)
                             : null;
-                        if (fabric is not null)
-                            notes.Add(fabric);
-                        else if (backend.Node != src.Node && !backend.HostNetwork)
+                        // When the leaf is predicted to drop it, the leg into the backend's node is not traced.
+                        if (fabric is null && backend.Node != src.Node && !backend.HostNetwork)
                         {
                             var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, backend.Mac, src.Address, backendIp, backendL4, reply: false);
                             var second = Leg(TraceDirection.Request, backend, "br-int",
@@ -86,7 +86,8 @@ public sealed partial class KubectlTraceSession
             var summaries = new List<AciTraceSummary>
             {
                 Summarize(id, "Service", TraceDirection.Request, src.Pod.Key, "svc/" + svc.Key, src.Address, clusterIp, l4, requestOutcomes, notes,
-                    endsAtNode: backend is null || backend.HostNetwork),
+                    endsAtNode: backend is null || backend.HostNetwork, fabric: fabric,
+                    deliveredTo: backend is null ? null : $"backend {backend.Pod.Key}"),
             };
             if (_r.IncludeReply)
                 summaries.Add(await ServiceReplyAsync(id, svc, src, backend, clusterIp, backendL4, judgement, summaries[0].Verdict == TraceVerdict.Drop).ConfigureAwait(false));

@@ -244,7 +244,6 @@ public sealed partial class KubectlTraceSession : ITraceSession
                 }
                 results.Add(outcome);
                 _outcomes.Add(outcome);
-                foreach (var p in outcome.Passes) Emit(new PassEvent(p));
                 if (outcome.Judgement.Verdict == TraceVerdict.Drop) dropped = true;
             }
             return results;
@@ -330,9 +329,9 @@ public sealed partial class KubectlTraceSession : ITraceSession
                 .With("br-int", Ports("br-int", maps.GetValueOrDefault("br-int")));
         }
 
-        private string ReasonFor(TraceLeg leg, ParsedPass pass, PassJudgement judged, NodeFacts facts)
+        private (string Reason, string? Cause) ReasonFor(TraceLeg leg, ParsedPass pass, PassJudgement judged, NodeFacts facts)
         {
-            if (judged.Verdict != TraceVerdict.Drop || judged.DropTable is not int table) return judged.Reason;
+            if (judged.Verdict != TraceVerdict.Drop || judged.DropTable is not int table) return (judged.Reason, null);
             var kind = facts.BridgeKind(pass.Bridge);
             var sending = PodOfInPort(leg, pass, facts);
             var policies = PoliciesFor(sending);
@@ -344,7 +343,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
             }
             var explanation = DropExplainer.Explain(new DropContext(kind, table, AciTables.Name(kind, table), _packetDescription,
                 sending.Sender, sending.Receiver, policies.Sender, policies.Receiver, srcEpg, dstEpg, judged.Reason));
-            return explanation.Reason;
+            return (explanation.Reason, explanation.Cause);
         }
 
         private string _packetDescription = "";
@@ -379,16 +378,28 @@ public sealed partial class KubectlTraceSession : ITraceSession
 
         // ---------------- summaries ----------------
 
+        /// <summary>
+        /// Ends one direction: decides its verdict and outcome, adds the fabric's predicted drop as a pass of its own
+        /// (node "fabric"), stamps every pass with the packet's ends and the outcome, writes the passes, and returns the
+        /// summary. Passes are written here, once the direction is decided, so each carries the outcome the default
+        /// view shows in its group header.
+        /// </summary>
         private AciTraceSummary Summarize(string id, string kind, TraceDirection dir, string source, string destination,
             IPAddress? srcAddr, IPAddress? dstAddr, L4 l4, IReadOnlyList<LegOutcome> outcomes, IReadOnlyList<string> notes,
-            bool endsAtNode, bool notTraced = false)
+            bool endsAtNode, bool notTraced = false, FabricDrop? fabric = null, string? deliveredTo = null)
         {
             var passes = outcomes.SelectMany(o => o.Passes).ToList();
             var drop = passes.FirstOrDefault(p => p.Verdict == TraceVerdict.Drop && p.DropTable is not null)
                 ?? passes.FirstOrDefault(p => p.Verdict == TraceVerdict.Drop);
+            if (drop is null && fabric is not null && outcomes.Count > 0)
+            {
+                drop = FabricPass(id, dir, outcomes[^1], fabric);
+                passes.Add(drop);
+            }
             var last = outcomes.LastOrDefault();
             TraceVerdict verdict;
             string reason;
+            AciBridgePass? final = null;
             if (notTraced || last is null)
             {
                 verdict = TraceVerdict.Unknown;
@@ -403,7 +414,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
             {
                 verdict = last.Judgement.Verdict;
                 reason = last.Judgement.Reason;
-                var final = last.Passes.LastOrDefault(p => p.Verdict == verdict);
+                final = last.Passes.LastOrDefault(p => p.Verdict == verdict);
                 if (verdict == TraceVerdict.Deliver && final is not null)
                     reason = $"Delivered to {destination} through {final.OutPortName ?? "port " + final.OutPort} on {final.Node}.";
                 else if (verdict == TraceVerdict.Forward && final is not null)
@@ -412,18 +423,20 @@ public sealed partial class KubectlTraceSession : ITraceSession
                     reason = $"{reason} The packet left {last.Leg.Node} and its delivery was not traced.";
                 if (notes.Count > 0) reason = $"{reason} {string.Join(" ", notes)}";
             }
-            var fabricDrop = notes.FirstOrDefault(n => n.Contains("fabric is expected to drop", StringComparison.Ordinal));
-            if (fabricDrop is not null && verdict != TraceVerdict.Drop)
-            {
-                verdict = TraceVerdict.Drop;
-                reason = fabricDrop;
-            }
             var tunnel = outcomes.Select(o => o.Judgement.TunnelId).LastOrDefault(t => t is not null);
+            var snat = outcomes.Select(o => o.Judgement.SnatAddress).FirstOrDefault(a => a is not null);
+            var outcome = OutcomeText.For(verdict, deliveredTo ?? destination, drop, final, snat, reason);
             // Cost of this direction: what ran since the previous summary of this trace (or its start).
             var (execsNow, readsNow) = _s.Counters;
             var now = _clock.Elapsed;
             var (execs, reads, duration) = ((int)(execsNow - _mark.Execs), (int)(readsNow - _mark.ApiReads), now - _mark.At);
             _mark = (execsNow, readsNow, now);
+            var protocol = l4.Protocol.ToString();
+            foreach (var p in passes)
+            {
+                p.Describe(source, destination, protocol, l4.SourcePort, l4.DestinationPort, outcome);
+                Emit(new PassEvent(p));
+            }
             return new AciTraceSummary
             {
                 TraceId = id,
@@ -433,24 +446,48 @@ public sealed partial class KubectlTraceSession : ITraceSession
                 Destination = destination,
                 SourceAddress = srcAddr?.ToString(),
                 DestinationAddress = dstAddr?.ToString(),
-                Protocol = l4.Protocol.ToString(),
+                Protocol = protocol,
                 SourcePort = l4.SourcePort,
                 DestinationPort = l4.DestinationPort,
                 Verdict = verdict,
-                DropNode = drop?.Node ?? (fabricDrop is not null ? "fabric" : null),
+                Outcome = outcome,
+                DropNode = drop?.Node,
                 DropBridge = drop?.Bridge,
                 DropTable = drop?.DropTable,
                 DropTableName = drop?.DropTableName,
+                DropCause = drop?.DropCause,
                 Reason = reason.Trim(),
                 TunnelId = tunnel,
                 DnatAddress = outcomes.Select(o => o.Judgement.DnatAddress).FirstOrDefault(a => a is not null),
-                SnatAddress = outcomes.Select(o => o.Judgement.SnatAddress).FirstOrDefault(a => a is not null),
-                Path = string.Join(" -> ", outcomes.Select(o => o.Leg.Node).Distinct()),
+                SnatAddress = snat,
+                Path = string.Join(" -> ", outcomes.Select(o => o.Leg.Node).Append(fabric is not null && drop?.Node == FabricDrop.Node ? FabricDrop.Node : "").Where(n => n.Length > 0).Distinct()),
                 Legs = outcomes.Count,
                 Execs = execs,
                 ApiReads = reads,
-                Duration = duration,
+                DurationMs = (long)duration.TotalMilliseconds,
                 Passes = new AciPassCollection(passes),
+            };
+        }
+
+        /// <summary>The leaf's predicted drop as a pass of its own, after the last pass the source node forwarded.</summary>
+        private static AciBridgePass FabricPass(string id, TraceDirection dir, LegOutcome sent, FabricDrop fabric)
+        {
+            var leaving = sent.Passes.LastOrDefault();
+            return new AciBridgePass
+            {
+                TraceId = id,
+                Direction = dir,
+                Leg = sent.Leg.Number + 1,
+                PassIndex = 0,
+                Node = FabricDrop.Node,
+                Bridge = FabricDrop.Bridge,
+                InPortName = leaving is null ? null : $"{leaving.Node}/{leaving.OutPortName ?? "uplink"}",
+                TunnelId = leaving?.TunnelId,
+                SourceEpg = fabric.SourceEpg,
+                DestinationEpg = fabric.DestinationEpg,
+                Verdict = TraceVerdict.Drop,
+                DropCause = fabric.Cause,
+                Reason = fabric.Reason,
             };
         }
 

@@ -29,7 +29,8 @@ internal static partial class TraceAssembler
     }
 
     public static IReadOnlyList<AciBridgePass> Assemble(
-        LegContext leg, ParsedTrace parsed, TraceJudgement judgement, Func<ParsedPass, PassJudgement, string>? reasonFor = null)
+        LegContext leg, ParsedTrace parsed, TraceJudgement judgement,
+        Func<ParsedPass, PassJudgement, (string Reason, string? Cause)>? reasonFor = null)
     {
         var passes = new List<AciBridgePass>(parsed.Passes.Count);
         var judgedByIndex = new Dictionary<int, PassJudgement>(judgement.Passes.Count);
@@ -45,6 +46,9 @@ internal static partial class TraceAssembler
             var inPort = InPortOf(pass, parsed, passes, leg.Facts);
             var (srcEpg, dstEpg) = Epgs(hops);
             var dropTable = judged.Verdict == TraceVerdict.Drop ? judged.DropTable : null;
+            (string Reason, string? Cause) explained = forkedOnly ? (ForkReason(pass, judged), null)
+                : floodCopy ? ($"broadcast copy flooded to port {judged.OutPort} ({OutName(pass, judged, leg.Facts) ?? "?"}), another endpoint of the flood domain", null)
+                : reasonFor?.Invoke(pass, judged) ?? (judged.Reason, null);
             passes.Add(new AciBridgePass
             {
                 TraceId = leg.TraceId,
@@ -67,9 +71,8 @@ internal static partial class TraceAssembler
                 Verdict = forkedOnly || floodCopy ? TraceVerdict.Forward : judged.Verdict,
                 DropTable = forkedOnly ? null : dropTable,
                 DropTableName = !forkedOnly && dropTable is int t ? AciTables.Name(kind, t) : null,
-                Reason = forkedOnly ? ForkReason(pass, judged)
-                    : floodCopy ? $"broadcast copy flooded to port {judged.OutPort} ({OutName(pass, judged, leg.Facts) ?? "?"}), another endpoint of the flood domain"
-                    : reasonFor?.Invoke(pass, judged) ?? judged.Reason,
+                DropCause = !forkedOnly && judged.Verdict == TraceVerdict.Drop ? explained.Cause : null,
+                Reason = explained.Reason,
                 DnatAddress = judged.DnatAddress,
                 SnatAddress = judged.SnatAddress,
                 DatapathActions = pass.DatapathActions,

@@ -113,3 +113,10 @@ internal static class PacketPlanner
         CtNext = Enumerable.Repeat(CtStateSet.TrackedEstablishedReply, ReplyRecirculations).ToList(),
     };
 }
+
+/// <summary>The ACI leaf's predicted drop of a packet between EPGs on different nodes (no contract allows it).</summary>
+internal sealed record FabricDrop(string Reason, string Cause, string SourceEpg, string DestinationEpg)
+{
+    /// <summary>The node and bridge names of the fabric's pass, so reports group it apart from the nodes.</summary>
+    public const string Node = "fabric", Bridge = "leaf";
+}

@@ -16,8 +16,12 @@ public sealed record DropContext(
     string? DestinationEpg,
     string? FallbackReason);
 
-/// <summary>A drop explained in the user's terms.</summary>
-public sealed record DropExplanation(string Reason, IReadOnlyList<string> Policies);
+/// <summary>
+/// A drop explained in the user's terms: the full <paramref name="Reason"/>, and its short <paramref name="Cause"/>
+/// (<c>NetworkPolicy shop/web-ingress</c>, <c>no contract app -&gt; db</c>) for one-line outcomes; null when only the
+/// table is known.
+/// </summary>
+public sealed record DropExplanation(string Reason, IReadOnlyList<string> Policies, string? Cause = null);
 
 /// <summary>
 /// Names the cause of a drop: the NetworkPolicies that isolate the pod for that direction (br-access security-group
@@ -40,14 +44,17 @@ public static class DropExplainer
             var dst = c.DestinationEpg ?? "(unknown destination EPG)";
             return new DropExplanation(
                 $"No ACI contract between EPG {src} (consumer) and EPG {dst} (provider) allows {c.PacketDescription} (br-int {c.TableName}).",
-                Array.Empty<string>());
+                Array.Empty<string>(), $"no contract {ShortEpg(src)} -> {ShortEpg(dst)}");
         }
         if (c.Bridge == AciBridge.Integration && c.Table == IntPortSecurity)
             return new DropExplanation(
                 $"Port security (br-int table 1) refused the packet: its source MAC/IP or port is not a known endpoint, or the endpoint's EPG is not resolved on this node. {c.FallbackReason}".TrimEnd(),
-                Array.Empty<string>());
+                Array.Empty<string>(), "port security");
         return new DropExplanation(c.FallbackReason ?? $"Dropped in table {c.Table} ({c.TableName}).", Array.Empty<string>());
     }
+
+    /// <summary>The EPG without its application profile (<c>aci-containers-kube|db</c> reads as <c>db</c>) for one-line causes.</summary>
+    public static string ShortEpg(string epg) => epg[(epg.LastIndexOf('|') + 1)..];
 
     private static DropExplanation ExplainPolicies(string direction, PodInfo? pod, IReadOnlyList<NetworkPolicyInfo>? policies, DropContext c)
     {
@@ -65,8 +72,10 @@ public static class DropExplainer
                 Array.Empty<string>());
         var list = string.Join(", ", selecting);
         var noun = selecting.Count == 1 ? "NetworkPolicy" : "NetworkPolicies";
+        var their = selecting.Count == 1 ? "its" : "their";
+        var shortList = selecting.Count <= 2 ? list : $"{selecting[0]}, {selecting[1]} +{selecting.Count - 2}";
         return new DropExplanation(
-            $"{char.ToUpperInvariant(direction[0])}{direction[1..]} of {who} is isolated by {noun} {list}; none of their rules allows {c.PacketDescription} (br-access {c.TableName}).",
-            selecting);
+            $"{char.ToUpperInvariant(direction[0])}{direction[1..]} of {who} is isolated by {noun} {list}; none of {their} rules allows {c.PacketDescription} (br-access {c.TableName}).",
+            selecting, $"{noun} {shortList}");
     }
 }

@@ -9,6 +9,19 @@ public sealed class AciBridgePass
     /// <summary>Identifies the trace this pass belongs to, e.g. <c>default/pod-a -&gt; default/pod-b tcp/8080</c>.</summary>
     public string TraceId { get; init; } = "";
     public TraceDirection Direction { get; init; }
+    /// <summary>The packet's sender in this direction (<c>namespace/name</c>, <c>svc/namespace/name</c> or an address).</summary>
+    public string Source { get; internal set; } = "";
+    /// <summary>The packet's receiver in this direction.</summary>
+    public string Destination { get; internal set; } = "";
+    /// <summary>Tcp, Udp, Icmp, Ip or Arp.</summary>
+    public string Protocol { get; internal set; } = "";
+    public int? SourcePort { get; internal set; }
+    public int? DestinationPort { get; internal set; }
+    /// <summary>
+    /// The outcome of the whole direction this pass belongs to, e.g.
+    /// <c>Drop at node-b br-access SEC_GROUP_IN_TABLE: NetworkPolicy shop/web-ingress</c> (the default view's group header).
+    /// </summary>
+    public string Outcome { get; internal set; } = "";
     /// <summary>Leg number within the trace (1-based): one leg is one <c>ofproto/trace</c> run on one node.</summary>
     public int Leg { get; init; }
     /// <summary>Index of this pass within its leg (0-based).</summary>
@@ -31,6 +44,8 @@ public sealed class AciBridgePass
     /// <summary>Table whose decision dropped the packet (the table that jumped to the drop table, or that missed).</summary>
     public int? DropTable { get; init; }
     public string? DropTableName { get; init; }
+    /// <summary>The short cause of a drop: <c>NetworkPolicy shop/web-ingress</c>, <c>no contract app -&gt; db</c>, <c>table miss</c>.</summary>
+    public string? DropCause { get; init; }
     /// <summary>Why: the NetworkPolicy, contract or table that decided; for non-drops, a short description of the outcome.</summary>
     public string Reason { get; init; } = "";
     /// <summary>Destination address after DNAT (service backend), if this pass rewrote it.</summary>
@@ -45,11 +60,22 @@ public sealed class AciBridgePass
     public AciHopCollection Hops { get; init; } = new(Array.Empty<AciTableHop>());
 
     public override string ToString() => $"{Node} {Bridge} {Verdict}";
+
+    /// <summary>Stamps the packet's ends and the direction's outcome on this pass and its hops (once the direction is done).</summary>
+    internal void Describe(string source, string destination, string protocol, int? sourcePort, int? destinationPort, string outcome)
+    {
+        (Source, Destination, Protocol, SourcePort, DestinationPort, Outcome) = (source, destination, protocol, sourcePort, destinationPort, outcome);
+        foreach (var hop in Hops)
+            (hop.Source, hop.Destination, hop.Protocol, hop.SourcePort, hop.DestinationPort) = (source, destination, protocol, sourcePort, destinationPort);
+    }
 }
 
-/// <summary>Read-only list of hops whose string form is the table path (keeps <c>Export-Csv</c> flat).</summary>
+/// <summary>
+/// Read-only list of hops whose string form is the hop count: <c>Export-Csv</c> stays flat and does not repeat
+/// <see cref="AciBridgePass.TablePath"/>.
+/// </summary>
 public sealed class AciHopCollection : System.Collections.ObjectModel.ReadOnlyCollection<AciTableHop>
 {
     public AciHopCollection(IList<AciTableHop> hops) : base(hops) { }
-    public override string ToString() => string.Join(" ", this.Select(h => h.Table));
+    public override string ToString() => Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -8,6 +8,12 @@ public sealed class AciTableHop
 {
     public string TraceId { get; init; } = "";
     public TraceDirection Direction { get; init; }
+    /// <summary>The packet's sender in this direction (as on <see cref="AciBridgePass.Source"/>).</summary>
+    public string Source { get; internal set; } = "";
+    public string Destination { get; internal set; } = "";
+    public string Protocol { get; internal set; } = "";
+    public int? SourcePort { get; internal set; }
+    public int? DestinationPort { get; internal set; }
     public string Node { get; init; } = "";
     public string Bridge { get; init; } = "";
     /// <summary>Index of the bridge pass (0-based, in trace order) this hop belongs to.</summary>

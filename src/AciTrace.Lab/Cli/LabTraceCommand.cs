@@ -130,7 +130,7 @@ internal static class LabTraceCommand
                 var sb = new StringBuilder();
                 sb.Append(CultureInfo.InvariantCulture, $"\n{s.Direction}: {s.Verdict}  {s.Source} ({s.SourceAddress}) -> {s.Destination} ({s.DestinationAddress}) {s.Protocol}");
                 if (s.DestinationPort is int dp) sb.Append(CultureInfo.InvariantCulture, $"/{dp}");
-                sb.Append(CultureInfo.InvariantCulture, $"\n  path {s.Path}; legs {s.Legs}; execs {s.Execs}; API reads {s.ApiReads}; {s.Duration.TotalMilliseconds:0} ms");
+                sb.Append(CultureInfo.InvariantCulture, $"\n  path {s.Path}; legs {s.Legs}; execs {s.Execs}; API reads {s.ApiReads}; {s.DurationMs} ms");
                 if (s.DropNode is not null) sb.Append(CultureInfo.InvariantCulture, $"\n  dropped at {s.DropNode} {s.DropBridge} table {s.DropTable} {s.DropTableName}");
                 if (s.TunnelId is not null) sb.Append(CultureInfo.InvariantCulture, $"\n  tunnel id {s.TunnelId}");
                 if (s.DnatAddress is not null) sb.Append(CultureInfo.InvariantCulture, $"\n  DNAT to {s.DnatAddress}");

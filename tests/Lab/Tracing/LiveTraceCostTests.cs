@@ -14,7 +14,7 @@ public sealed class LiveTraceCostTests(LabTraceFixture lab, ITestOutputHelper ou
     };
 
     private void Show(string what, AciTraceSummary s) =>
-        output.WriteLine($"{what}: {s.TraceId} {s.Verdict} legs {s.Legs}, execs {s.Execs}, API reads {s.ApiReads}, {s.Duration.TotalMilliseconds:0} ms");
+        output.WriteLine($"{what}: {s.TraceId} {s.Verdict} legs {s.Legs}, execs {s.Execs}, API reads {s.ApiReads}, {s.DurationMs} ms");
 
     [Fact]
     public async Task WarmSameNodeTraceIsOneExecAndNoApiRead()

@@ -1,0 +1,34 @@
+namespace AciTrace.Engine;
+
+/// <summary>
+/// The one-line outcome of a trace direction (summary <c>Outcome</c>, and the group header of the default pass view):
+/// the verdict first, then where, then the short cause.
+/// </summary>
+internal static class OutcomeText
+{
+    public static string For(TraceVerdict verdict, string destination, AciBridgePass? drop, AciBridgePass? final, string? snat, string reason) =>
+        verdict switch
+        {
+            TraceVerdict.Drop when drop is { Node: FabricDrop.Node } => $"Drop at fabric (ACI leaf){Cause(drop.DropCause)}",
+            TraceVerdict.Drop when drop is not null => $"Drop at {drop.Node} {drop.Bridge} {Table(drop)}{Cause(drop.DropCause)}",
+            TraceVerdict.Deliver when final is not null => $"Deliver to {destination} on {final.Node}",
+            TraceVerdict.Forward when final is not null =>
+                $"Forward out of {final.Node} through {final.OutPortName ?? "port " + final.OutPort}{(snat is null ? "" : $" (SNAT {snat})")}",
+            TraceVerdict.Punt when final is not null => $"Punt to the controller at {final.Node} {final.Bridge}",
+            _ => $"{verdict}: {FirstSentence(reason)}",
+        };
+
+    // SEC_GROUP_IN_TABLE reads as SEC_GROUP_IN in one line; DropTableName keeps the agent's full name.
+    private static string Table(AciBridgePass drop) =>
+        drop.DropTableName is { } name ? (name.EndsWith("_TABLE", StringComparison.Ordinal) ? name[..^6] : name)
+        : drop.DropTable is int t ? $"table {t}" : "datapath";
+
+    private static string Cause(string? cause) => string.IsNullOrEmpty(cause) ? "" : ": " + cause;
+
+    private static string FirstSentence(string text)
+    {
+        var t = text.Trim();
+        var end = t.IndexOf(". ", StringComparison.Ordinal);
+        return (end > 0 ? t[..end] : t).TrimEnd('.');
+    }
+}
