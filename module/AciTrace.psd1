@@ -18,7 +18,9 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('ACI', 'Cisco', 'CNI', 'OpenvSwitch', 'OVS', 'Kubernetes', 'OpenShift', 'Networking', 'Troubleshooting', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
-            ReleaseNotes = 'First version: Get-AciPodTrace, Get-AciServiceTrace, Get-AciExternalTrace.'
+            LicenseUri   = 'https://spdx.org/licenses/MIT.html'
+            ProjectUri   = 'https://github.com/acitrace/AciTrace'
+            ReleaseNotes = 'See CHANGELOG.md in the module folder.'
         }
     }
 }

@@ -14,6 +14,8 @@ public sealed record LabEnvironmentOptions
     public int Port { get; init; }
     /// <summary>Also create a read-only "viewer" token and context (403 on pods/exec).</summary>
     public bool Rbac { get; init; }
+    /// <summary>With <see cref="Rbac"/>: the viewer's permissions are exactly this Role/ClusterRole file's rules.</summary>
+    public string? RbacRolePath { get; init; }
     /// <summary>Default namespace of the kubeconfig's contexts.</summary>
     public string DefaultNamespace { get; init; } = "default";
 }
@@ -56,6 +58,7 @@ public sealed class LabEnvironment : IAsyncDisposable
             {
                 Port = options.Port,
                 ViewerToken = options.Rbac ? LabApiOptions.NewToken() : null,
+                ViewerRole = options.Rbac && options.RbacRolePath is { } role ? LabRbacRole.Load(role) : null,
             };
             var api = await LabApiServer.StartAsync(apiOptions, ToKubeModel(resolved), backend, ct).ConfigureAwait(false);
             var kubeconfig = Path.Combine(stateDirectory, KubeconfigFileName);

@@ -3,9 +3,9 @@ namespace AciTrace.Tests.Unit;
 public class SmokeTests
 {
     [Fact]
-    public void HopCollectionStringIsTablePath()
+    public void HopCollectionStringIsItsCountSoCsvDoesNotRepeatTablePath()
     {
         var hops = new AciHopCollection(new[] { new AciTableHop { Table = 0 }, new AciTableHop { Table = 2 } });
-        Assert.Equal("0 2", hops.ToString());
+        Assert.Equal("2", hops.ToString());
     }
 }

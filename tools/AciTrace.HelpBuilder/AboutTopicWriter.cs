@@ -30,9 +30,37 @@ public static class AboutTopicWriter
         text.Append("TOPIC\n    ").Append(title).Append('\n');
         var inFence = false;
         var titleSeen = false;
+        var paragraph = new List<string>();
+        var tableHeaderSeen = false;
         foreach (var raw in lines)
         {
             var line = raw.TrimEnd();
+            var isBullet = line.StartsWith("- ", StringComparison.Ordinal);
+            var isTableRow = !inFence && line.StartsWith('|');
+            if (inFence || line.Length == 0 || isBullet || isTableRow || line.StartsWith('#') || line.TrimStart().StartsWith("```", StringComparison.Ordinal))
+            {
+                Flush(text, paragraph);
+            }
+
+            if (isTableRow)
+            {
+                // A two-column table (term | meaning) reads at 80 columns as the term, then its meaning indented.
+                var cells = line.Trim('|').Split('|').Select(c => c.Trim().Replace("`", "", StringComparison.Ordinal)).ToArray();
+                if (cells.All(c => c.Trim('-', ':').Length == 0))
+                {
+                    tableHeaderSeen = true;
+                }
+                else if (tableHeaderSeen)
+                {
+                    text.Append("    ").Append(cells[0]).Append('\n');
+                    Wrap(text, string.Join(" ", cells.Skip(1)), "        ", "        ");
+                }
+
+                continue;
+            }
+
+            tableHeaderSeen = false;
+
             if (line.TrimStart().StartsWith("```", StringComparison.Ordinal))
             {
                 inFence = !inFence;
@@ -41,6 +69,11 @@ public static class AboutTopicWriter
 
             if (inFence)
             {
+                if (8 + line.Length > Width)
+                {
+                    throw new HelpFormatException(file, $"a code line is wider than {Width - 8} columns (the topic is read at {Width}): {line}");
+                }
+
                 text.Append("        ").Append(line).Append('\n');
             }
             else if (!titleSeen && line.StartsWith("# ", StringComparison.Ordinal))
@@ -63,11 +96,55 @@ public static class AboutTopicWriter
             }
             else
             {
-                text.Append("    ").Append(line.Replace("`", "", StringComparison.Ordinal)).Append('\n');
+                paragraph.Add(line.Replace("`", "", StringComparison.Ordinal).Trim());
             }
         }
 
+        Flush(text, paragraph);
         return text.ToString().TrimEnd('\n') + "\n";
+    }
+
+    /// <summary>Text lines of an about topic fit an 80-column terminal: prose is reflowed to this width.</summary>
+    public const int Width = 80;
+
+    /// <summary>Writes the collected prose lines as one paragraph (or bullet) wrapped at <see cref="Width"/>.</summary>
+    private static void Flush(StringBuilder text, List<string> paragraph)
+    {
+        if (paragraph.Count == 0)
+        {
+            return;
+        }
+
+        var joined = string.Join(' ', paragraph);
+        var bullet = joined.StartsWith("- ", StringComparison.Ordinal);
+        Wrap(text, joined, "    ", bullet ? "      " : "    ");
+        paragraph.Clear();
+    }
+
+    /// <summary>Writes <paramref name="prose"/> word-wrapped at <see cref="Width"/> columns.</summary>
+    private static void Wrap(StringBuilder text, string prose, string indent, string continuation)
+    {
+        var line = new StringBuilder(indent);
+        var empty = true;
+        foreach (var word in prose.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!empty && line.Length + 1 + word.Length > Width)
+            {
+                text.Append(line).Append('\n');
+                line.Clear().Append(continuation);
+                empty = true;
+            }
+
+            if (!empty)
+            {
+                line.Append(' ');
+            }
+
+            line.Append(word);
+            empty = false;
+        }
+
+        text.Append(line).Append('\n');
     }
 
     private static void EnsureBlankLine(StringBuilder text)

@@ -70,9 +70,17 @@ public abstract class KubeCompleterBase : IArgumentCompleter
             return path;
         }
 
+        // ~ is PowerShell's (and the shell's) home folder; kubectl would take it as a folder named "~".
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~\\", StringComparison.Ordinal))
+        {
+            return Path.GetFullPath(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path[2..] : ""));
+        }
+
         try
         {
-            var location = System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath;
+            // Completers run on the pipeline thread while TabExpansion2 runs: ask the running session for its location.
+            var location = ScriptBlock.Create("$ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath").Invoke()
+                .Select(o => o?.BaseObject as string).FirstOrDefault(l => !string.IsNullOrEmpty(l));
             return location is null ? path : Path.GetFullPath(Path.Combine(location, path));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

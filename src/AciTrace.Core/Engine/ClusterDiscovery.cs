@@ -21,7 +21,6 @@ internal sealed class ClusterDiscovery
     public const string AgentContainer = "opflex-agent";
 
     private readonly IKubeClient _kube;
-    private readonly AsyncCache<string, string> _systemNamespace = new();
     private readonly AsyncCache<string, (string, IReadOnlyList<PodInfo>)> _systemPodList = new();
     private readonly AsyncCache<string, PodInfo> _pods = new();
     private readonly AsyncCache<string, ServiceInfo> _services = new();
@@ -34,37 +33,34 @@ internal sealed class ClusterDiscovery
     public Task<string> DefaultNamespaceAsync(CancellationToken ct) =>
         _defaultNamespace.GetAsync("", async _ => await _kube.GetContextNamespaceAsync(ct).ConfigureAwait(false) ?? "default");
 
-    /// <summary>aci-containers-system if it exists, else the namespace labelled network-plugin=aci-containers.</summary>
-    public Task<string> SystemNamespaceAsync(CancellationToken ct) => _systemNamespace.GetAsync("", async _ =>
+    /// <summary>
+    /// The namespace of the ACI CNI pods when it is not aci-containers-system (older installs use kube-system): found
+    /// from the pods themselves, listed by label across namespaces, so no read of namespaces is needed (the shipped
+    /// RBAC role grants none).
+    /// </summary>
+    private async Task<(string Namespace, IReadOnlyList<PodInfo> Pods)> FindSystemPodsAsync(CancellationToken ct)
     {
-        try
-        {
-            using var ns = await _kube.GetJsonAsync(KubeResource.Namespaces, null, DefaultSystemNamespace, null, null, ct).ConfigureAwait(false);
-            return DefaultSystemNamespace;
-        }
-        catch (AciTraceException e) when (e.Kind == AciErrorKind.ObjectNotFound)
-        {
-        }
-        using var list = await _kube.GetJsonAsync(KubeResource.Namespaces, null, null, PluginLabel, null, ct).ConfigureAwait(false);
-        var name = list.RootElement.Prop("items").Items().Select(i => i.Path("metadata", "name").Str()).FirstOrDefault(n => n is not null);
-        return name ?? throw new AciTraceException("AciSystemNamespaceNotFound", AciErrorKind.ObjectNotFound,
-            $"The ACI CNI system namespace was not found: there is no '{DefaultSystemNamespace}' namespace and no namespace labelled '{PluginLabel}'. Is this an ACI CNI cluster, and is the right context selected (-Context)?",
-            DefaultSystemNamespace);
-    });
+        using var doc = await _kube.GetJsonAsync(KubeResource.Pods, null, null, SystemPodsSelector, null, ct).ConfigureAwait(false);
+        var pods = doc.RootElement.Prop("items").Items().Select(PodInfo.FromJson).ToList();
+        var ns = pods.Select(p => p.Namespace).Distinct(StringComparer.Ordinal)
+            .OrderBy(n => n == "kube-system" ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault()
+            ?? throw new AciTraceException("AciSystemNamespaceNotFound", AciErrorKind.ObjectNotFound,
+                $"The ACI CNI pods were not found: no namespace has pods labelled {SystemPodsSelector}. Is this an ACI CNI cluster, and is the right context selected (-Context)?",
+                DefaultSystemNamespace);
+        return (ns, pods.Where(p => p.Namespace == ns).ToList());
+    }
 
     public const string SystemPodsSelector = "name in (aci-containers-openvswitch,aci-containers-host)";
 
     /// <summary>
     /// Both kinds of ACI system pods in one list call: first in aci-containers-system (an empty answer when that
-    /// namespace does not exist), else in the namespace found by <see cref="SystemNamespaceAsync"/>.
+    /// namespace does not exist), else in the namespace found by <see cref="FindSystemPodsAsync"/>.
     /// </summary>
     public Task<(string Namespace, IReadOnlyList<PodInfo> Pods)> SystemPodListAsync(CancellationToken ct) =>
         _systemPodList.GetAsync("", async _ =>
         {
             var found = await ListSystemPods(DefaultSystemNamespace, ct).ConfigureAwait(false);
-            if (found.Count > 0) return (DefaultSystemNamespace, found);
-            var ns = await SystemNamespaceAsync(ct).ConfigureAwait(false);
-            return (ns, ns == DefaultSystemNamespace ? found : await ListSystemPods(ns, ct).ConfigureAwait(false));
+            return found.Count > 0 ? (DefaultSystemNamespace, found) : await FindSystemPodsAsync(ct).ConfigureAwait(false);
         });
 
     private async Task<IReadOnlyList<PodInfo>> ListSystemPods(string ns, CancellationToken ct)
@@ -157,7 +153,10 @@ internal sealed class ClusterDiscovery
         return (IReadOnlyList<EndpointSliceInfo>)doc.RootElement.Prop("items").Items().Select(EndpointSliceInfo.FromJson).ToList();
     });
 
-    /// <summary>NetworkPolicies of a namespace; null when they cannot be read (explanations degrade, traces do not fail).</summary>
+    /// <summary>
+    /// NetworkPolicies of a namespace; null when the namespace has none to read. A permission error is thrown: the
+    /// caller turns it into a warning (explanations degrade, traces do not fail).
+    /// </summary>
     public async Task<IReadOnlyList<NetworkPolicyInfo>?> NetworkPoliciesAsync(string ns, CancellationToken ct)
     {
         try
@@ -168,7 +167,7 @@ internal sealed class ClusterDiscovery
                 return (IReadOnlyList<NetworkPolicyInfo>)doc.RootElement.Prop("items").Items().Select(NetworkPolicyInfo.FromJson).ToList();
             }).ConfigureAwait(false);
         }
-        catch (AciTraceException e) when (e.Kind is AciErrorKind.PermissionDenied or AciErrorKind.ObjectNotFound)
+        catch (AciTraceException e) when (e.Kind is AciErrorKind.ObjectNotFound)
         {
             return null;
         }

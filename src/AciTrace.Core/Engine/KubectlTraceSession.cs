@@ -120,14 +120,14 @@ public sealed partial class KubectlTraceSession : ITraceSession
     private Task<NodeFactsEntry> NodeFactsAsync(NodeSystemPods system, CancellationToken ct) =>
         _nodeFacts.GetAsync(system.Node, async node =>
         {
-            var result = await _kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
-                NodeFactsScript.Argv, ct).ConfigureAwait(false);
+            var result = await OnNode(node, () => _kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
+                NodeFactsScript.Argv, ct)).ConfigureAwait(false);
             var output = NodeFactsScript.Parse(result.Stdout);
             if (output.PolicyDumpExitCode is null)
             {
                 // The script always ends with its end marker: without it the exec stream was cut short. Ask once more.
-                result = await _kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
-                    NodeFactsScript.Argv, ct).ConfigureAwait(false);
+                result = await OnNode(node, () => _kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
+                    NodeFactsScript.Argv, ct)).ConfigureAwait(false);
                 output = NodeFactsScript.Parse(result.Stdout);
                 if (output.PolicyDumpExitCode is null)
                     throw new AciTraceException("NodeFactsIncomplete", AciErrorKind.InvalidResult,
@@ -137,6 +137,19 @@ public sealed partial class KubectlTraceSession : ITraceSession
             var (facts, snats, warnings) = NodeFactsLoader.Build(node, output);
             return new NodeFactsEntry(facts, snats, warnings);
         });
+
+    /// <summary>Runs an exec into a pod of <paramref name="node"/>; an exec the API server cannot hand to that node names the node.</summary>
+    private static async Task<T> OnNode<T>(string node, Func<Task<T>> exec)
+    {
+        try
+        {
+            return await exec().ConfigureAwait(false);
+        }
+        catch (AciTraceException e) when (e.ErrorId == KubectlErrors.NodeExecUnavailableId)
+        {
+            throw new AciTraceException(e.ErrorId, e.Kind, $"On node '{node}': {e.Message}", e.Target, e);
+        }
+    }
 
     /// <summary>ofproto/trace always prints a bridge section or datapath actions (errors make the exec fail).</summary>
     private static bool HasTrace(string output) =>
@@ -258,13 +271,13 @@ public sealed partial class KubectlTraceSession : ITraceSession
             var argv = needPorts ? OvsLegScript.ArgvWithPortMaps(traceArgs) : leg.Command.ToArgv();
             Emit(new ProgressEvent("Tracing", $"leg {leg.Number}: {leg.Description}", 30));
             Emit(new VerboseEvent($"[{leg.Node}] {CommandLineText.Format(leg.Command.ToArgv())}"));
-            var result = await _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct).ConfigureAwait(false);
+            var result = await OnNode(leg.Node, () => _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct)).ConfigureAwait(false);
             if (!HasTrace(result.Stdout))
             {
                 // ofproto/trace always prints a bridge section or an error on stderr (which makes the exec fail):
                 // an empty success means the exec stream was cut short. Ask once more, then give up loudly.
                 Emit(new VerboseEvent($"[{leg.Node}] the trace printed nothing ({FirstLine(result.Stderr)}); running it again"));
-                result = await _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct).ConfigureAwait(false);
+                result = await OnNode(leg.Node, () => _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct)).ConfigureAwait(false);
                 if (!HasTrace(result.Stdout))
                     throw new AciTraceException("OvsTraceEmpty", AciErrorKind.InvalidResult,
                         $"ofproto/trace on node '{leg.Node}' printed no trace twice (kubectl said: {FirstLine(result.Stderr)}).", leg.Command.Flow);
@@ -293,7 +306,16 @@ public sealed partial class KubectlTraceSession : ITraceSession
             if (judgement.Verdict == TraceVerdict.Drop)
                 foreach (var ns in _pods.Select(p => p.Pod.Namespace).Distinct().ToList())
                 {
-                    var list = await _s._discovery.NetworkPoliciesAsync(ns, _ct).ConfigureAwait(false);
+                    IReadOnlyList<NetworkPolicyInfo>? list;
+                    try
+                    {
+                        list = await _s._discovery.NetworkPoliciesAsync(ns, _ct).ConfigureAwait(false);
+                    }
+                    catch (AciTraceException e) when (e.Kind == AciErrorKind.PermissionDenied)
+                    {
+                        Emit(new WarningEvent($"{e.Message} Without them the drop cannot name the NetworkPolicies of namespace '{ns}'."));
+                        list = null;
+                    }
                     lock (_policyCache) _policyCache[ns] = list;
                 }
             var broadcast = leg.Command.Flow.Contains("dl_dst=ff:ff:ff:ff:ff:ff", StringComparison.OrdinalIgnoreCase);

@@ -77,6 +77,14 @@ internal static partial class KubectlErrors
                     $"'{context.RemoteArgv![0]}' is not available in {context.ObjectText}{ContainerText(context)}; check that this is the right pod and container. kubectl: {detail}",
                     context.RemoteArgv[0]);
             }
+            if (IsKubeletUnreachable(stderr))
+            {
+                // The API server answered: it is the hop from the API server to the node's kubelet that failed.
+                return new AciTraceException(NodeExecUnavailableId, AciErrorKind.ResourceUnavailable,
+                    $"The API server is reachable but could not open an exec session to {context.ObjectText}{ContainerText(context)}: {detail}. " +
+                    "Check that pod's node (kubectl get nodes: is it Ready?), its kubelet, and that the API server can reach the kubelet on port 10250.",
+                    context.Name);
+            }
             var container = ContainerNotFound().Match(stderr);
             if (container.Success)
             {
@@ -154,14 +162,24 @@ internal static partial class KubectlErrors
         string ns = m.Groups["ns"].Success ? m.Groups["ns"].Value : "";
         string qualified = group.Length == 0 ? resource : $"{resource.Split('/')[0]}.{group}" + (resource.Contains('/') ? "/" + resource.Split('/', 2)[1] : "");
         string scope = ns.Length > 0 ? $"in namespace '{ns}'" : "at cluster scope";
-        string grant = ns.Length > 0
-            ? $"kubectl create role acitrace-reader --verb={verb} --resource={qualified} -n {ns} and a rolebinding for user '{user}'"
-            : $"kubectl create clusterrole acitrace-reader --verb={verb} --resource={qualified} and a clusterrolebinding for user '{user}'";
+        string binding = resource == "pods/exec"
+            ? $"kubectl create rolebinding acitrace-exec -n {(ns.Length > 0 ? ns : "<system namespace>")} --role=acitrace-exec --user={user}"
+            : $"kubectl create clusterrolebinding acitrace-reader --clusterrole=acitrace-reader --user={user}";
         return new AciTraceException("KubeForbidden", AciErrorKind.PermissionDenied,
-            $"User '{user}' is not allowed to {verb} {resource} (API group \"{group}\") {scope}. " +
-            $"AciTrace needs '{verb} {resource}' there; ask a cluster administrator to grant it, e.g. {grant}.",
+            $"User '{user}' is not allowed to {verb} {qualified} {scope}. " +
+            $"AciTrace needs '{verb} {qualified}' there; ask a cluster administrator to apply {RbacRoleFile} (in the module's folder) " +
+            $"and bind it: {binding}.",
             resource);
     }
+
+    /// <summary>The Role and ClusterRole AciTrace needs, shipped in the module folder (docs/rbac in the repository).</summary>
+    public const string RbacRoleFile = "rbac/acitrace-reader.yaml";
+
+    /// <summary>ErrorId of an exec the API server could not hand to the node's kubelet.</summary>
+    public const string NodeExecUnavailableId = "NodeExecUnavailable";
+
+    private static bool IsKubeletUnreachable(string stderr) =>
+        stderr.Contains("error dialing backend", StringComparison.Ordinal) || stderr.Contains(":10250", StringComparison.Ordinal);
 
     private static bool IsUnreachable(string stderr) =>
         stderr.Contains("Unable to connect to the server", StringComparison.Ordinal)

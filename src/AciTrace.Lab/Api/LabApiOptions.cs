@@ -28,6 +28,12 @@ public sealed record LabApiOptions
     /// <summary>User name of the read-only token.</summary>
     public string ViewerUser { get; init; } = "viewer";
 
+    /// <summary>
+    /// The viewer's permissions as Kubernetes RBAC rules (a Role/ClusterRole file); null: get/list everything and
+    /// no <c>pods/exec</c>.
+    /// </summary>
+    public LabRbacRole? ViewerRole { get; init; }
+
     /// <summary>Faults to inject; the same instance can be changed while the server runs.</summary>
     public LabFaults Faults { get; init; } = new();
 

@@ -245,6 +245,12 @@ public sealed class LabApiServer : IAsyncDisposable
             await WriteJsonAsync(ctx, 404, KubeStatus.PathNotFound()).ConfigureAwait(false);
             return;
         }
+        string verb = name is null ? "list" : "get";
+        if (IsViewer(user) && Options.ViewerRole is { } role && !role.Allows(verb, type.Group, type.Plural, ns))
+        {
+            await WriteJsonAsync(ctx, 403, KubeStatus.Forbidden(user, verb, type.Plural, null, type.Group, ns, name)).ConfigureAwait(false);
+            return;
+        }
         if (name is null) await ListAsync(ctx, type, ns).ConfigureAwait(false);
         else await GetAsync(ctx, type, ns, name).ConfigureAwait(false);
     }
@@ -498,7 +504,8 @@ public sealed class LabApiServer : IAsyncDisposable
 
     private async Task ExecAsync(HttpContext ctx, string user, string ns, string podName)
     {
-        if (IsViewer(user))
+        // A WebSocket exec is authorized as create on pods/exec (Kubernetes 1.31+).
+        if (IsViewer(user) && Options.ViewerRole?.Allows("create", "", "pods/exec", ns) != true)
         {
             await WriteJsonAsync(ctx, 403, KubeStatus.Forbidden(user, "create", "pods", "exec", "", ns, podName)).ConfigureAwait(false);
             return;

@@ -36,7 +36,7 @@ internal sealed record LabCliArguments
 
     public const string Usage = """
         usage: AciTrace.Lab <command> [options]
-          up <spec.yaml> [--state-dir D] [--port P] [--rbac]
+          up <spec.yaml> [--state-dir D] [--port P] [--rbac] [--rbac-role ROLE.yaml]
                  start a lab in the background and return once it is ready (prints the kubeconfig path first)
           status [--state-dir D]
                  show the lab (exit 0 running, 1 running but not answering, 3 not running)
@@ -59,6 +59,8 @@ internal sealed record LabCliArguments
     public required string StateDirectory { get; init; }
     public int Port { get; init; }
     public bool Rbac { get; init; }
+    /// <summary>A Role/ClusterRole file whose rules are the viewer's permissions (implies <see cref="Rbac"/>).</summary>
+    public string? RbacRole { get; init; }
     public LabFaultChanges Faults { get; init; } = new();
 
     /// <summary>Parses argv; throws <see cref="LabUsageException"/> with the reason.</summary>
@@ -74,6 +76,7 @@ internal sealed record LabCliArguments
         string stateDir = DefaultStateDirectory;
         int port = 0;
         bool rbac = false;
+        string? rbacRole = null;
         var faults = new LabFaultChanges();
         var notReady = new List<string>();
         var ready = new List<string>();
@@ -122,6 +125,11 @@ internal sealed record LabCliArguments
                     break;
                 case "--rbac" when takesLabOptions:
                     NoValue();
+                    rbac = true;
+                    break;
+                case "--rbac-role" when takesLabOptions:
+                    rbacRole = Path.GetFullPath(Value());
+                    if (!File.Exists(rbacRole)) throw new LabUsageException($"--rbac-role: {rbacRole} does not exist");
                     rbac = true;
                     break;
                 case "--reset" when takesFaults:
@@ -187,6 +195,7 @@ internal sealed record LabCliArguments
             StateDirectory = Path.GetFullPath(stateDir).TrimEnd('/') is { Length: > 0 } full ? full : "/",
             Port = port,
             Rbac = rbac,
+            RbacRole = rbacRole,
             Faults = faults with { OvsNotReady = notReady, OvsReady = ready, NodeRemoved = removed, NodeRestored = restored },
         };
     }

@@ -19,7 +19,7 @@ internal static class LabReport
         o.AppendLine(Inv($"Lab ready in {elapsed.TotalSeconds:0.0} s (pid {state.Pid})."));
         o.AppendLine($"API server:      {state.ApiAddress}");
         o.AppendLine($"Kubeconfig:      {state.Kubeconfig}");
-        if (state.ViewerKubeconfig is not null) o.AppendLine($"Viewer (RBAC):   {state.ViewerKubeconfig}  (read-only user, pods/exec forbidden)");
+        if (state.ViewerKubeconfig is not null) o.AppendLine($"Viewer (RBAC):   {state.ViewerKubeconfig}  (read-only user: get/list, no pods/exec; with --rbac-role exactly that role's rules)");
         o.AppendLine($"State directory: {state.StateDirectory}  (log: {state.LogPath})");
         o.AppendLine($"Spec:            {state.SpecPath}");
         o.AppendLine("Nodes:");

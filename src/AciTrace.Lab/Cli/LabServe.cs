@@ -42,7 +42,7 @@ internal static class LabServe
         LabEnvironment lab;
         try
         {
-            lab = await LabEnvironment.StartAsync(args.SpecPath!, dir, new LabEnvironmentOptions { Port = args.Port, Rbac = args.Rbac }, stop.Token)
+            lab = await LabEnvironment.StartAsync(args.SpecPath!, dir, new LabEnvironmentOptions { Port = args.Port, Rbac = args.Rbac, RbacRolePath = args.RbacRole }, stop.Token)
                 .ConfigureAwait(false);
         }
         catch (Exception e)

@@ -104,6 +104,11 @@ internal static class LabUp
             info.ArgumentList.Add(args.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         if (args.Rbac) info.ArgumentList.Add("--rbac");
+        if (args.RbacRole is not null)
+        {
+            info.ArgumentList.Add("--rbac-role");
+            info.ArgumentList.Add(args.RbacRole);
+        }
         return Process.Start(info) ?? throw new InvalidOperationException("the lab process did not start");
     }
 }

@@ -72,7 +72,19 @@ public class KubectlErrorMappingTests
         Assert.Equal(AciErrorKind.PermissionDenied, ex.Kind);
         Assert.Contains("User 'alice' is not allowed to create pods/exec", ex.Message);
         Assert.Contains("in namespace 'aci-containers-system'", ex.Message);
-        Assert.Contains("kubectl create role acitrace-reader --verb=create --resource=pods/exec -n aci-containers-system", ex.Message);
+        Assert.Contains("apply rbac/acitrace-reader.yaml", ex.Message);
+        Assert.Contains("kubectl create rolebinding acitrace-exec -n aci-containers-system --role=acitrace-exec --user=alice", ex.Message);
+    }
+
+    [Fact]
+    public async Task ExecTheApiServerCannotHandToTheKubeletIsNotClusterUnreachable()
+    {
+        var ex = await ExecFails(
+            "error: unable to upgrade connection: error dialing backend: dial tcp 10.0.176.66:10250: connect: connection refused\n", 1);
+        Assert.Equal("NodeExecUnavailable", ex.ErrorId);
+        Assert.Equal(AciErrorKind.ResourceUnavailable, ex.Kind);
+        Assert.Contains("The API server is reachable but could not open an exec session to pod", ex.Message);
+        Assert.Contains("port 10250", ex.Message);
     }
 
     [Fact]
@@ -82,8 +94,8 @@ public class KubectlErrorMappingTests
             "Error from server (Forbidden): endpointslices.discovery.k8s.io is forbidden: User \"system:serviceaccount:x:y\" cannot list resource \"endpointslices\" in API group \"discovery.k8s.io\" at the cluster scope\n",
             1, KubeResource.EndpointSlices, null, null);
         Assert.Equal("KubeForbidden", ex.ErrorId);
-        Assert.Contains("list endpointslices (API group \"discovery.k8s.io\") at cluster scope", ex.Message);
-        Assert.Contains("kubectl create clusterrole acitrace-reader --verb=list --resource=endpointslices.discovery.k8s.io", ex.Message);
+        Assert.Contains("not allowed to list endpointslices.discovery.k8s.io at cluster scope", ex.Message);
+        Assert.Contains("kubectl create clusterrolebinding acitrace-reader --clusterrole=acitrace-reader --user=system:serviceaccount:x:y", ex.Message);
     }
 
     [Fact]

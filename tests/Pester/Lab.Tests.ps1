@@ -1,0 +1,172 @@
+# End to end against the lab: real kubectl, the lab's Kubernetes API and real OVS per node.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:Kubeconfig = Get-LabKubeconfig
+    $script:Kube = @{ Kubeconfig = $Kubeconfig }
+    $script:Pods = @((kubectl --kubeconfig $Kubeconfig get pods -A -o json | ConvertFrom-Json).items |
+        Where-Object { $_.metadata.namespace -notin 'kube-system', 'aci-containers-system' })
+
+    function Get-KubectlChildren {
+        # kubectl processes started against this lab (none may outlive a command).
+        @(Get-Process kubectl -ErrorAction SilentlyContinue | Where-Object { $_.CommandLine -match [regex]::Escape($Kubeconfig) })
+    }
+}
+
+AfterAll { Invoke-LabCli faults --reset | Out-Null }
+
+Describe 'Tracing the lab' {
+    It 'traces a pod pair into typed passes that each carry the packet and the outcome' {
+        $passes = @(Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 @Kube -ErrorAction Stop)
+        $passes.Count | Should -BeGreaterThan 0
+        $passes | ForEach-Object { $_ | Should -BeOfType ([AciTrace.AciBridgePass]) }
+        $passes.Source | Sort-Object -Unique | Should -Be 'shop/client'
+        $passes.Destination | Sort-Object -Unique | Should -Be 'shop/web-1'
+        $passes.Protocol | Sort-Object -Unique | Should -Be 'Tcp'
+        $passes.DestinationPort | Sort-Object -Unique | Should -Be 8080
+        $passes.Outcome | Sort-Object -Unique | Should -Be 'Deliver to shop/web-1 on node-a'
+        $passes[-1].Verdict | Should -Be 'Deliver'
+        $hops = @(Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 -Output Hop @Kube -ErrorAction Stop)
+        $hops.Source | Sort-Object -Unique | Should -Be 'shop/client'
+        $hops.DestinationPort | Sort-Object -Unique | Should -Be 8080
+    }
+
+    It 'finds a drop in the fabric (no contract across nodes) with Where-Object Verdict -eq Drop on the default output' {
+        $drops = @(Get-AciPodTrace jobs/job-1 data/db-2 -DestinationPort 5432 @Kube -ErrorAction Stop | Where-Object Verdict -eq Drop)
+        $drops.Count | Should -Be 1
+        $drops[0].Node | Should -Be 'fabric'
+        $drops[0].DropCause | Should -Be 'no contract batch -> backend'
+        $drops[0].Reason | Should -Match 'no contract between EPG aci-containers-kube\|batch and EPG aci-containers-kube\|backend'
+        $summary = Get-AciPodTrace jobs/job-1 data/db-2 -DestinationPort 5432 -Output Summary @Kube -ErrorAction Stop
+        $summary.Verdict | Should -Be 'Drop'
+        $summary.DropNode | Should -Be 'fabric'
+        $summary.Outcome | Should -Be 'Drop at fabric (ACI leaf): no contract batch -> backend'
+    }
+
+    It 'writes one summary per direction with -Reply -Output Summary, the reply of a drop as Unknown' {
+        $summaries = @(Get-AciPodTrace shop/client shop/web-2 -DestinationPort 80 -Reply -Output Summary @Kube -ErrorAction Stop)
+        $summaries.Direction | Should -Be @('Request', 'Reply')
+        $summaries.Verdict | Should -Be @('Drop', 'Unknown')
+        $summaries[0].Outcome | Should -Be 'Drop at node-b br-access SEC_GROUP_IN: NetworkPolicy shop/web-ingress'
+        $summaries[0].Reason | Should -Match 'none of its rules allows TCP port 80'
+    }
+
+    It 'exports passes to CSV with unique, flat columns and enum names' {
+        $csv = Join-Path $TestDrive 'passes.csv'
+        Import-Csv (Join-Path $RepoRoot 'samples/demo-traces.csv') | Where-Object Kind -eq Pod | Select-Object -First 4 |
+            Get-AciPodTrace @Kube -ErrorAction Stop | Export-Csv $csv
+        $header = (Get-Content $csv -TotalCount 1) -split ',' | ForEach-Object { $_.Trim('"') }
+        $header.Count | Should -Be @($header | Sort-Object -Unique).Count -Because 'no column may repeat'
+        foreach ($column in 'Source', 'Destination', 'Protocol', 'SourcePort', 'DestinationPort', 'Direction', 'Node', 'Bridge', 'Verdict', 'Outcome', 'DropCause', 'Reason', 'TablePath', 'Hops') {
+            $header | Should -Contain $column
+        }
+        $rows = Import-Csv $csv
+        $rows.Verdict | ForEach-Object { $_ | Should -BeIn ([enum]::GetNames([AciTrace.TraceVerdict])) }
+        $rows.Direction | Sort-Object -Unique | Should -Be 'Request'
+        $rows.Hops | ForEach-Object { $_ | Should -Match '^\d+$' }
+        ($rows | Where-Object Verdict -eq Drop).Count | Should -BeGreaterThan 0
+    }
+
+    It 'exports summaries with Duration in milliseconds; JSON names the enums with -EnumsAsStrings' {
+        $summary = Get-AciPodTrace shop/client shop/web-2 -DestinationPort 80 -Output Summary @Kube -ErrorAction Stop
+        $row = $summary | ConvertTo-Csv | ConvertFrom-Csv
+        $row.DurationMs | Should -Match '^\d+$'
+        $row.Verdict | Should -Be 'Drop'
+        $json = $summary | Select-Object -ExcludeProperty Passes | ConvertTo-Json -EnumsAsStrings | ConvertFrom-Json
+        $json.Verdict | Should -Be 'Drop'
+        $json.Direction | Should -Be 'Request'
+    }
+
+    It 'answers -Quiet with one boolean per CSV row, in order, bad rows included' {
+        $rows = @'
+Source,Destination,Protocol,DestinationPort
+shop/client,shop/web-1,Tcp,8080
+shop/client,shop/web-1,Tcp,abc
+shop/client,shop/web-2,Tcp,80
+shop/client,shop/web-1,Icmp,
+shop/client,shop/no-such-pod,Tcp,80
+shop/client,shop/web-2,Sctp,80
+'@ | ConvertFrom-Csv
+        $answers = @($rows | Get-AciPodTrace @Kube -Quiet -ErrorAction SilentlyContinue)
+        $answers | Should -Be @($true, $false, $false, $true, $false, $false)
+    }
+
+    It 'names the failing row as TargetObject and the missing pod in the message, then goes on' {
+        $rows = @(
+            [pscustomobject]@{ Source = 'shop/no-such-pod-x'; Destination = 'shop/web-1'; DestinationPort = 8080 }
+            [pscustomobject]@{ Source = 'shop/client'; Destination = 'shop/web-1'; DestinationPort = 8080 }
+        )
+        $errors = $null
+        $summaries = @($rows | Get-AciPodTrace -Output Summary @Kube -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $summaries.Count | Should -Be 1
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -Be 'PodNotFound,AciTrace.Commands.GetAciPodTraceCommand'
+        $errors[0].TargetObject | Should -Be $rows[0]
+        $errors[0].Exception.Message | Should -Match 'no-such-pod-x'
+    }
+
+    It 'shows every kubectl command line with -Verbose' {
+        $verbose = Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 @Kube -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $text = $verbose.Message -join "`n"
+        $text | Should -Match 'kubectl --kubeconfig=\S+ get pods client -n shop -o json'
+        $text | Should -Match 'kubectl --kubeconfig=\S+ exec -n aci-containers-system aci-containers-openvswitch-\S+ -c aci-containers-openvswitch -- '
+        $text | Should -Match '\[node-a\] ovs-appctl ofproto/trace br-access in_port=veth'
+    }
+}
+
+Describe 'Failures between the API server and a node' {
+    AfterEach { Invoke-LabCli faults --reset | Out-Null }
+
+    It 'says the kubelet of node-b is unreachable, not the API server, when only exec to that node fails' {
+        Invoke-LabCli faults --exec-error-status 500 --exec-fault-node node-b | Out-Null
+        $errors = $null
+        Get-AciPodTrace shop/client shop/web-2 -DestinationPort 8080 @Kube -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -Be 'NodeExecUnavailable,AciTrace.Commands.GetAciPodTraceCommand'
+        $errors[0].Exception.Message | Should -Match "^On node 'node-b': The API server is reachable"
+        $errors[0].Exception.Message | Should -Match '10250'
+        $errors[0].TargetObject | Should -Be 'shop/client -> shop/web-2'
+    }
+}
+
+Describe 'Streaming, cancellation and progress' {
+    AfterEach { Invoke-LabCli faults --reset | Out-Null }
+
+    It 'stops early with Select-Object -First 1 and leaves no kubectl behind' {
+        $first = @(Get-AciPodTrace shop/client shop/web-2 -DestinationPort 8080 -Reply @Kube | Select-Object -First 1)
+        $first.Count | Should -Be 1
+        Start-Sleep -Milliseconds 300
+        Get-KubectlChildren | Should -BeNullOrEmpty
+    }
+
+    It 'stops a hanging trace when the pipeline is stopped (Ctrl+C) and kills its kubectl' {
+        Invoke-LabCli faults --exec-hang true | Out-Null
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModuleDir/AciTrace.psd1'; Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 -Kubeconfig '$Kubeconfig' -TimeoutSec 120")
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while (-not (Get-KubectlChildren | Where-Object { $_.CommandLine -match ' exec ' }) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Get-KubectlChildren | Should -Not -BeNullOrEmpty -Because 'the trace is waiting on a hanging exec'
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $async.IsCompleted | Should -BeTrue
+            Start-Sleep -Milliseconds 500
+            Get-KubectlChildren | Should -BeNullOrEmpty
+        }
+        finally { $ps.Dispose() }
+    }
+
+    It 'reports progress as N traces done while a pipeline runs' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModuleDir/AciTrace.psd1'; 'shop/client', 'shop/locked', 'jobs/job-1' | Get-AciPodTrace -Destination shop/web-1 -DestinationPort 8080 -Kubeconfig '$Kubeconfig' -Quiet")
+            $answers = $ps.Invoke()
+            $answers.Count | Should -Be 3
+            $activities = @($ps.Streams.Progress | Where-Object RecordType -ne Completed | ForEach-Object Activity | Sort-Object -Unique)
+            $activities | Should -Contain 'AciTrace: trace 3; 2 done: 1 delivered, 1 not delivered, 0 failed'
+            @($ps.Streams.Progress | Where-Object RecordType -eq Completed).Count | Should -Be 1
+        }
+        finally { $ps.Dispose() }
+    }
+}
