@@ -5,32 +5,54 @@
 
 .DESCRIPTION
     Build    dotnet build of the solution; lays out the loadable module folder out/AciTrace.
-    Test     the whole dotnet test suite (as ./test.sh), then Pester (tests/Pester) in a fresh pwsh against
-             out/AciTrace when Pester 5 is installed.
+    Test     what ./test.sh runs: dotnet test, then the Pester suite (tests/Pester) in a fresh pwsh against
+             out/AciTrace with a lab running; ends with one "Tests: N passed, N failed, N skipped" line and fails
+             when any test failed.
     Docs     regenerates out/AciTrace/en-US (MAML and about topic) from docs/help.
-    Demo     starts the lab (src/AciTrace.Lab, samples/demo-cluster.yaml), imports the built module, runs the seed
-             traces and shows their tables, then stops the lab.
-    Package  publishes out/AciTrace to a local PSResource repository (out/repository): AciTrace.<version>.nupkg.
+    Demo     builds, starts the lab (samples/demo-cluster.yaml in ./.lab, or reuses the one running there), imports
+             the module, traces the seed scenarios (samples/demo-traces.csv) and leaves the lab running with the
+             next commands to type. -StopLab stops it at the end.
+    Lab      starts the lab (or reuses it) and prints how to trace in it.
+    StopLab  stops the lab of ./.lab (nothing is left running).
+    Package  out/repository/AciTrace.<version>.nupkg: with Publish-PSResource when PSResourceGet is installed,
+             otherwise with dotnet pack of the same layout (a PowerShell Gallery module package).
+
+    On a machine without pwsh, tools/pwsh runs this script in a pwsh built from NuGet:
+        tools/pwsh ./build.ps1 -Task Demo
 
 .EXAMPLE
     ./build.ps1 -Task Demo
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Demo', 'Package')]
+    [ValidateSet('Build', 'Test', 'Docs', 'Demo', 'Lab', 'StopLab', 'Package')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Lab spec for -Task Demo.
-    [string] $LabSpec = 'samples/demo-cluster.yaml'
+    # Lab spec for -Task Demo and -Task Lab.
+    [string] $LabSpec = 'samples/demo-cluster.yaml',
+
+    # -Task Demo: stop the lab when the demo is done.
+    [switch] $StopLab,
+
+    # -Task Package: use the module folder as it is (do not build first).
+    [switch] $SkipBuild,
+
+    # -Task Package: where the .nupkg goes.
+    [string] $PackagePath = (Join-Path $PSScriptRoot 'out/repository'),
+
+    # -Task Demo, Lab and StopLab: the lab's state directory.
+    [string] $LabDirectory = (Join-Path $PSScriptRoot '.lab')
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 $moduleDir = Join-Path $root 'out/AciTrace'
+$labDir = [IO.Path]::GetFullPath($LabDirectory)
+$labDll = Join-Path $root "src/AciTrace.Lab/bin/$Configuration/net10.0/AciTrace.Lab.dll"
 
 function Invoke-Native {
     # Runs a native command and stops on a non-zero exit code.
@@ -41,38 +63,47 @@ function Invoke-Native {
 }
 
 function Invoke-BuildTask {
-    Invoke-Native dotnet @('build', (Join-Path $root 'AciTrace.slnx'), '-c', $Configuration)
+    Invoke-Native dotnet @('build', (Join-Path $root 'AciTrace.slnx'), '-c', $Configuration, '-nologo', '-v', 'quiet')
     if (-not (Test-Path (Join-Path $moduleDir 'AciTrace.psd1'))) { throw "the build did not lay out $moduleDir" }
     Test-ModuleManifest (Join-Path $moduleDir 'AciTrace.psd1') | Out-Null
     Write-Host "Module folder: $moduleDir"
 }
 
-function Invoke-TestTask {
-    # Same as ./test.sh: the OVS-backed tests need /usr/sbin on PATH.
+function Install-Ovs {
+    # The lab runs one real Open vSwitch per simulated node.
+    if ($IsLinux) { & (Join-Path $root 'tools/install-ovs.sh') }
     $env:PATH = "/usr/sbin$([IO.Path]::PathSeparator)$env:PATH"
-    Invoke-Native dotnet @('test', (Join-Path $root 'AciTrace.slnx'), '-c', $Configuration)
+}
 
-    $pester = Get-Module -ListAvailable Pester | Where-Object Version -GE ([version]'5.0.0') | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'Pester 5 is not installed: the Pester tests (tests/Pester) did not run. Install-PSResource Pester'
-        return
+function Invoke-TestTask {
+    Install-Ovs
+    $log = New-TemporaryFile
+    try {
+        & dotnet test (Join-Path $root 'AciTrace.slnx') -c $Configuration 2>&1 | Tee-Object -FilePath $log | Out-Host
+        $dotnetExit = $LASTEXITCODE
+        $text = Get-Content -Raw $log
+        $count = { param($word) ([regex]::Matches($text, "$word\:\s+(\d+)") | ForEach-Object { [int]$_.Groups[1].Value } | Measure-Object -Sum).Sum }
+        $passed, $failed, $skipped = (& $count 'Passed'), (& $count 'Failed'), (& $count 'Skipped')
+
+        # Pester 5.9.1 from NuGet, laid out by the pwsh tool project; the suite runs in a fresh pwsh (this one's
+        # binary), so the module DLLs are loaded from out/AciTrace and nothing of this session leaks in.
+        Invoke-Native dotnet @('build', (Join-Path $root 'tools/AciTrace.Pwsh'), '-c', 'Release', '-nologo', '-v', 'quiet')
+        $pwsh = (Get-Process -Id $PID).Path
+        & $pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-AciTraceTests.ps1') `
+            -PesterPath (Join-Path $root 'tools/AciTrace.Pwsh/bin/Release/net10.0/Modules/Pester') -ModulePath $moduleDir `
+            -LabDll $labDll -ResultPath (Join-Path $root 'out/pester-results.xml') 2>&1 | Tee-Object -FilePath $log | Out-Host
+        $pesterExit = $LASTEXITCODE
+        $line = Select-String -Path $log -Pattern '^Pester: (\d+) passed, (\d+) failed, (\d+) skipped' | Select-Object -Last 1
+        if ($line) {
+            $passed += [int]$line.Matches[0].Groups[1].Value
+            $failed += [int]$line.Matches[0].Groups[2].Value
+            $skipped += [int]$line.Matches[0].Groups[3].Value
+        }
+        else { $failed++ }
+        Write-Host "Tests: $passed passed, $failed failed, $skipped skipped"
+        if ($dotnetExit -ne 0 -or $pesterExit -ne 0 -or $failed -gt 0) { throw 'tests failed' }
     }
-
-    # A fresh pwsh, so the module DLLs are not locked in this session and the tests import the built folder.
-    $pwsh = (Get-Process -Id $PID).Path
-    $script = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module Pester -MinimumVersion 5.0.0
-`$env:ACITRACE_MODULE_PATH = '$moduleDir'
-`$config = New-PesterConfiguration
-`$config.Run.Path = '$(Join-Path $root 'tests/Pester')'
-`$config.Run.Exit = `$true
-`$config.Output.Verbosity = 'Detailed'
-`$config.TestResult.Enabled = `$true
-`$config.TestResult.OutputPath = '$(Join-Path $root 'out/pester-results.xml')'
-Invoke-Pester -Configuration `$config
-"@
-    Invoke-Native $pwsh @('-NoProfile', '-NonInteractive', '-Command', $script)
+    finally { Remove-Item $log -ErrorAction SilentlyContinue }
 }
 
 function Invoke-DocsTask {
@@ -80,92 +111,137 @@ function Invoke-DocsTask {
         (Join-Path $root 'docs/help'), (Join-Path $moduleDir 'en-US'))
 }
 
+function Get-RunningLab {
+    # The kubeconfig of the lab running in ./.lab, or nothing.
+    & dotnet $labDll status --state-dir $labDir *> $null
+    if ($LASTEXITCODE -ne 0) { return }
+    $kubeconfig = Join-Path $labDir 'kubeconfig'
+    if (Test-Path $kubeconfig) { [pscustomobject]@{ Kubeconfig = $kubeconfig; Started = $false } }
+}
+
 function Start-Lab {
-    param([string] $StateDir)
-    $log = Join-Path $StateDir 'lab-up.log'
-    $err = Join-Path $StateDir 'lab-up.err'
-    New-Item -ItemType Directory -Force -Path $StateDir | Out-Null
-    $process = Start-Process -FilePath dotnet -PassThru -NoNewWindow -RedirectStandardOutput $log -RedirectStandardError $err `
-        -ArgumentList @('run', '--project', (Join-Path $root 'src/AciTrace.Lab'), '-c', $Configuration, '--', 'up', (Join-Path $root $LabSpec), '--state-dir', $StateDir)
-    $null = $process.Handle  # keeps ExitCode readable after exit (Start-Process -PassThru quirk)
-    # `up` returns once the lab runs in the background (exit 0) and prints the kubeconfig path as its FIRST line.
-    # 180 s: `dotnet run` may build first; `up` itself gives up after 60 s and prints the lab's log.
-    if (-not $process.WaitForExit(180000)) {
-        Stop-Process -Id $process.Id
-        throw "the lab did not start within 180 s:`n$(Get-Content -Raw -ErrorAction SilentlyContinue $log)"
-    }
-    $details = (Get-Content -Raw -ErrorAction SilentlyContinue $log), (Get-Content -Raw -ErrorAction SilentlyContinue $err) -join "`n"
-    if ($process.ExitCode -ne 0) { throw "the lab did not start (exit $($process.ExitCode)):`n$details" }
-    # The first line that names a file (normally line 1; tolerates anything `dotnet run` prints before the program).
-    $kubeconfig = Get-Content $log | ForEach-Object { $_.Trim() } | Where-Object { $_ -and (Test-Path -LiteralPath $_ -PathType Leaf) } | Select-Object -First 1
-    if (-not $kubeconfig) { throw "the lab did not print a kubeconfig path:`n$details" }
-    [pscustomobject]@{ Kubeconfig = (Resolve-Path -LiteralPath $kubeconfig).Path }
+    Install-Ovs
+    if (Get-RunningLab) { return Get-RunningLab }
+    $output = & dotnet $labDll up (Join-Path $root $LabSpec) --state-dir $labDir 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "the lab did not start (exit $LASTEXITCODE):`n$($output -join "`n")" }
+    # `up` prints the kubeconfig path as its first line.
+    [pscustomobject]@{ Kubeconfig = ($output | Select-Object -First 1).ToString().Trim(); Started = $true }
 }
 
-function Stop-Lab {
-    param([string] $StateDir)
-    # Stops the background lab process and every OVS daemon it started (exit 0 also when nothing runs).
-    Invoke-Native dotnet @('run', '--project', (Join-Path $root 'src/AciTrace.Lab'), '-c', $Configuration, '--', 'down', '--state-dir', $StateDir)
+function Get-ShortPath {
+    # A path as the user would type it here: relative when under the current folder, else absolute.
+    param([string] $Path)
+    $relative = [IO.Path]::GetRelativePath((Get-Location).Path, $Path)
+    if ($relative.StartsWith('..')) { $Path } else { $relative }
 }
 
-function Get-SeedTrace {
-    # samples/demo-traces.csv (Kind,Source,Destination,Protocol,DestinationPort) when the lab ships one;
-    # otherwise every ordered pair of application pods, and each pod to each Service.
+function Write-LabHelp {
     param([string] $Kubeconfig)
-    $csv = Join-Path $root 'samples/demo-traces.csv'
-    if (Test-Path $csv) { return Import-Csv $csv }
+    $relative = Get-ShortPath $Kubeconfig
+    $module = Get-ShortPath $moduleDir
+    Write-Host @"
 
-    $system = 'kube-system', 'aci-containers-system'
-    $pods = @((kubectl --kubeconfig $Kubeconfig get pods -A -o json | ConvertFrom-Json).items | Where-Object { $_.metadata.namespace -notin $system })
-    $services = @((kubectl --kubeconfig $Kubeconfig get services -A -o json | ConvertFrom-Json).items |
-        Where-Object { $_.metadata.namespace -notin $system -and $_.metadata.name -ne 'kubernetes' })
-    foreach ($source in $pods) {
-        $from = "$($source.metadata.namespace)/$($source.metadata.name)"
-        foreach ($target in $pods | Where-Object { $_ -ne $source }) {
-            [pscustomobject]@{ Kind = 'Pod'; Source = $from; Destination = "$($target.metadata.namespace)/$($target.metadata.name)"; Protocol = 'Icmp'; DestinationPort = '' }
-        }
-        foreach ($service in $services | Where-Object { $_.spec.PSObject.Properties['ports'] -and @($_.spec.ports).Count -gt 0 }) {
-            $port = @($service.spec.ports)[0]
-            [pscustomobject]@{ Kind = 'Service'; Source = $from; Destination = "$($service.metadata.namespace)/$($service.metadata.name)"; Protocol = $(if ($port.PSObject.Properties['protocol']) { $port.protocol } else { 'TCP' }); DestinationPort = "$($port.port)" }
-        }
-    }
+The lab is running (API server on 127.0.0.1; kubeconfig $relative). Go on tracing in this pwsh:
+
+    Import-Module $module
+    `$PSDefaultParameterValues['Get-Aci*:Kubeconfig'] = '$relative'
+    Get-AciPodTrace shop/client shop/web-2 -DestinationPort 80
+    Get-AciServiceTrace shop/client kube-system/kube-dns -Protocol Udp -DestinationPort 53 -Reply
+    Import-Csv $(Get-ShortPath (Join-Path $root 'samples/demo-traces.csv')) | Where-Object Kind -eq Pod | Get-AciPodTrace -Output Summary
+    kubectl --kubeconfig $relative get pods -A -o wide
+
+Stop it with:  $(Get-ShortPath (Join-Path $root 'build.ps1')) -Task StopLab$(if ($labDir -ne (Join-Path $root '.lab')) { " -LabDirectory $labDir" })
+"@ -ForegroundColor Green
+}
+
+function Invoke-LabTask {
+    if (-not (Test-Path $labDll)) { Invoke-BuildTask }
+    $lab = Start-Lab
+    Write-LabHelp -Kubeconfig $lab.Kubeconfig
+}
+
+function Invoke-StopLabTask {
+    if (Test-Path $labDll) { Invoke-Native dotnet @($labDll, 'down', '--state-dir', $labDir) }
 }
 
 function Invoke-DemoTask {
     Invoke-BuildTask
-    $stateDir = Join-Path $root '.lab'
-    $lab = Start-Lab -StateDir $stateDir
-    try {
-        Write-Host "Lab kubeconfig: $($lab.Kubeconfig)" -ForegroundColor Green
-        Import-Module (Join-Path $moduleDir 'AciTrace.psd1') -Force
-        $cluster = @{ Kubeconfig = $lab.Kubeconfig }
-        foreach ($seed in Get-SeedTrace -Kubeconfig $lab.Kubeconfig) {
-            $packet = @{ Protocol = $seed.Protocol }
-            if ($seed.DestinationPort) { $packet.DestinationPort = [int]$seed.DestinationPort }
-            Write-Host "`n$($seed.Kind): $($seed.Source) -> $($seed.Destination) $($seed.Protocol) $($seed.DestinationPort)" -ForegroundColor Cyan
-            $command = switch ($seed.Kind) { 'Service' { 'Get-AciServiceTrace' } 'External' { 'Get-AciExternalTrace' } default { 'Get-AciPodTrace' } }
-            & $command -Source $seed.Source -Destination $seed.Destination @packet @cluster -Reply -ErrorAction Continue | Out-Host
-        }
+    $lab = Start-Lab
+    Import-Module (Join-Path $moduleDir 'AciTrace.psd1') -Force
+    $cluster = @{ Kubeconfig = $lab.Kubeconfig }
+    $commands = @{ Pod = 'Get-AciPodTrace'; Service = 'Get-AciServiceTrace'; External = 'Get-AciExternalTrace' }
+    foreach ($seed in Import-Csv (Join-Path $root 'samples/demo-traces.csv')) {
+        Write-Host "`n$($seed.Kind): $($seed.Source) -> $($seed.Destination) $($seed.Protocol) $($seed.DestinationPort)" -ForegroundColor Cyan
+        # The row binds by property name, exactly as an Import-Csv pipeline would.
+        $seed | & $commands[$seed.Kind] @cluster -Reply -ErrorAction Continue | Out-Host
     }
-    finally {
-        Stop-Lab -StateDir $stateDir
-    }
+    if ($StopLab) { Invoke-StopLabTask } else { Write-LabHelp -Kubeconfig $lab.Kubeconfig }
+}
+
+function New-ModuleNuspec {
+    # The .nuspec that Publish-PSResource would write for this module (PowerShell Gallery conventions).
+    param([string] $Path)
+    $manifest = Import-PowerShellDataFile (Join-Path $moduleDir 'AciTrace.psd1')
+    $psData = $manifest.PrivateData.PSData
+    $tags = @('PSModule', 'PSEdition_Core') + @($manifest.CmdletsToExport | ForEach-Object { "PSCmdlet_$_", "PSCommand_$_" }) + @($psData.Tags)
+    $escape = { param($text) [System.Security.SecurityElement]::Escape([string]$text) }
+    @"
+<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd">
+  <metadata>
+    <id>AciTrace</id>
+    <version>$($manifest.ModuleVersion)</version>
+    <authors>$(& $escape $manifest.Author)</authors>
+    <owners>$(& $escape $manifest.CompanyName)</owners>
+    <description>$(& $escape $manifest.Description)</description>
+    <copyright>$(& $escape $manifest.Copyright)</copyright>
+    <license type="expression">MIT</license>
+    <projectUrl>$(& $escape $psData.ProjectUri)</projectUrl>
+    <tags>$(& $escape (($tags | Select-Object -Unique) -join ' '))</tags>
+  </metadata>
+  <files>
+    <file src="**" target="" />
+  </files>
+</package>
+"@ | Set-Content -Path $Path -Encoding utf8NoBOM
 }
 
 function Invoke-PackageTask {
-    Invoke-BuildTask
-    $repository = Join-Path $root 'out/repository'
-    New-Item -ItemType Directory -Force -Path $repository | Out-Null
-    $name = 'AciTraceLocal'
-    $registered = Get-PSResourceRepository -Name $name -ErrorAction SilentlyContinue
-    if (-not $registered) { Register-PSResourceRepository -Name $name -Uri $repository -Trusted }
-    try {
-        Publish-PSResource -Path $moduleDir -Repository $name
-        Get-ChildItem $repository -Filter 'AciTrace.*.nupkg' | ForEach-Object { Write-Host "Package: $($_.FullName)" }
+    if (-not $SkipBuild) { Invoke-BuildTask }
+    New-Item -ItemType Directory -Force -Path $PackagePath | Out-Null
+    if (Get-Command Publish-PSResource -ErrorAction SilentlyContinue) {
+        $name = 'AciTraceLocal'
+        $registered = Get-PSResourceRepository -Name $name -ErrorAction SilentlyContinue
+        if (-not $registered) { Register-PSResourceRepository -Name $name -Uri $PackagePath -Trusted }
+        try { Publish-PSResource -Path $moduleDir -Repository $name }
+        finally { if (-not $registered) { Unregister-PSResourceRepository -Name $name } }
     }
-    finally {
-        if (-not $registered) { Unregister-PSResourceRepository -Name $name }
+    else {
+        # Without PSResourceGet: dotnet pack of a nuspec over the module folder gives the same package.
+        Write-Host 'PSResourceGet is not installed: packing with dotnet pack instead (Install-Module Microsoft.PowerShell.PSResourceGet to publish with it).'
+        $work = Join-Path $root 'out/package-work'
+        Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
+        New-Item -ItemType Directory -Force -Path $work | Out-Null
+        New-ModuleNuspec -Path (Join-Path $work 'AciTrace.nuspec')
+        @"
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net8.0</TargetFramework>
+    <IncludeBuildOutput>false</IncludeBuildOutput>
+    <NoBuild>true</NoBuild>
+    <NuspecFile>AciTrace.nuspec</NuspecFile>
+    <NuspecBasePath>$moduleDir</NuspecBasePath>
+    <PackageOutputPath>$PackagePath</PackageOutputPath>
+    <GenerateDocumentationFile>false</GenerateDocumentationFile>
+    <!-- A module package, not a library: its DLLs belong at the root, where Import-Module finds them. -->
+    <NoWarn>`$(NoWarn);NU5100;NU5110;NU5111</NoWarn>
+  </PropertyGroup>
+</Project>
+"@ | Set-Content -Path (Join-Path $work 'AciTrace.Package.csproj')
+        Invoke-Native dotnet @('pack', (Join-Path $work 'AciTrace.Package.csproj'), '-nologo', '-v', 'quiet')
+        Remove-Item -Recurse -Force $work
     }
+    Get-ChildItem $PackagePath -Filter 'AciTrace.*.nupkg' | ForEach-Object { Write-Host "Package: $($_.FullName)" }
 }
 
 foreach ($step in $Task) {
