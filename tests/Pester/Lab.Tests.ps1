@@ -35,7 +35,7 @@ Describe 'Tracing the lab' {
         $drops.Count | Should -Be 1
         $drops[0].Node | Should -Be 'fabric'
         $drops[0].DropCause | Should -Be 'no contract batch -> backend'
-        $drops[0].Reason | Should -Match 'no contract between EPG aci-containers-kube\|batch and EPG aci-containers-kube\|backend'
+        $drops[0].Reason | Should -Match '^No ACI contract between EPG aci-containers-kube\|batch and EPG aci-containers-kube\|backend in node-a'
         $summary = Get-AciPodTrace jobs/job-1 data/db-2 -DestinationPort 5432 -Output Summary @Kube -ErrorAction Stop
         $summary.Verdict | Should -Be 'Drop'
         $summary.DropNode | Should -Be 'fabric'

@@ -73,7 +73,7 @@ Describe 'Summary view at <_> columns' -ForEach $Widths {
         $rows.Count | Should -Be $Summaries.Count
         for ($i = 0; $i -lt $Summaries.Count; $i++) {
             $rows[$i] | Should -Match "^$($Summaries[$i].Verdict)\s"
-            $where = $Summaries[$i].Outcome -replace '^\w+:? (at )?'
+            $where = if ($Summaries[$i].DropCause) { $Summaries[$i].DropCause } else { $Summaries[$i].Outcome -replace '^\w+:? (at )?' }
             $rows[$i] | Should -Match ([regex]::Escape($where.Substring(0, [Math]::Min(12, $where.Length))))
         }
     }

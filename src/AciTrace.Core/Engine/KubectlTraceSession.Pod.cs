@@ -107,13 +107,13 @@ public sealed partial class KubectlTraceSession
             var contracts = dump.ContractsBetween(from.Epg, to.Epg);
             if (contracts.Count == 0)
                 return new FabricDrop(
-                    $"Across nodes the ACI leaf enforces contracts: {from.Node}'s policy has no contract between EPG {from.EpgName} and EPG {to.EpgName}, so the fabric is expected to drop this packet.",
+                    $"No ACI contract between EPG {from.EpgName} and EPG {to.EpgName} in {from.Node}'s policy: the ACI leaf, which enforces contracts between nodes, is expected to drop this packet.",
                     $"no contract {Explain.DropExplainer.ShortEpg(from.EpgName)} -> {Explain.DropExplainer.ShortEpg(to.EpgName)}", from.EpgName, to.EpgName);
             if (!Explain.ContractMatcher.Allows(contracts, l4.Protocol, from.IsIPv6, l4.SourcePort, l4.DestinationPort))
             {
                 var names = string.Join(", ", contracts.Select(c => c.Contract.Name).Distinct());
                 return new FabricDrop(
-                    $"Across nodes the ACI leaf enforces contracts: no filter of {names} between EPG {from.EpgName} and EPG {to.EpgName} allows {l4.DescribeDestination()}, so the fabric is expected to drop this packet.",
+                    $"No filter of contract {names} between EPG {from.EpgName} and EPG {to.EpgName} allows {l4.DescribeDestination()}: the ACI leaf, which enforces contracts between nodes, is expected to drop this packet.",
                     $"contract {names} allows no {l4.DescribeDestination()}", from.EpgName, to.EpgName);
             }
             return null;
