@@ -132,7 +132,7 @@ function Get-ShortPath {
     # A path as the user would type it here: relative when under the current folder, else absolute.
     param([string] $Path)
     $relative = [IO.Path]::GetRelativePath((Get-Location).Path, $Path)
-    if ($relative.StartsWith('..')) { $Path } else { $relative }
+    if ($relative.StartsWith('..')) { $Path } else { './' + $relative }
 }
 
 function Write-LabHelp {
@@ -141,7 +141,7 @@ function Write-LabHelp {
     $module = Get-ShortPath $moduleDir
     Write-Host @"
 
-The lab is running (API server on 127.0.0.1; kubeconfig $relative). Go on tracing in this pwsh:
+The lab is running (API server on 127.0.0.1; kubeconfig $relative). Go on tracing in pwsh (tools/pwsh if you have none):
 
     Import-Module $module
     `$PSDefaultParameterValues['Get-Aci*:Kubeconfig'] = '$relative'
