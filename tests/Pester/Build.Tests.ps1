@@ -37,7 +37,7 @@ Describe 'build.ps1' {
         $nuspec.package.metadata.tags | Should -Match '\bPSCmdlet_Get-AciPodTrace\b'
         Join-Path $installed 'rbac/acitrace-reader.yaml' | Should -Exist
         $probe = "`$env:PSModulePath = '$(Join-Path $TestDrive 'modules')'; Import-Module AciTrace -ErrorAction Stop; (Get-Command -Module AciTrace).Count"
-        & $Pwsh -NoProfile -NonInteractive -Command $probe | Should -Be 3
+        & $Pwsh -NoProfile -NonInteractive -Command $probe | Should -Be $Cmdlets.Count
     }
 }
 

@@ -2,7 +2,7 @@
 BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
 
 Describe 'Module' {
-    It 'exports exactly the three trace cmdlets, at the manifest version' {
+    It 'exports exactly its four cmdlets, at the manifest version' {
         (Get-Command -Module AciTrace).Name | Sort-Object | Should -Be $Cmdlets
         $module = Get-Module AciTrace
         $module.Version | Should -Be ([version](Import-PowerShellDataFile (Join-Path $ModuleDir 'AciTrace.psd1')).ModuleVersion)
@@ -36,15 +36,19 @@ Describe 'Module' {
         Join-Path $RepoRoot 'LICENSE' | Should -Exist
     }
 
-    It '<_> is a sealed PSCmdlet named <Verb><Noun>Command with constant parameter sets' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace') {
+    It '<_> is a sealed PSCmdlet named <Verb><Noun>Command with constant parameter sets' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'ConvertFrom-AciOvsTrace') {
         $command = Get-Command $_
         $type = $command.ImplementingType
         $type.IsSealed | Should -BeTrue
         $type.FullName | Should -Be "AciTrace.Commands.$($_.Replace('-', ''))Command"
         $type.IsSubclassOf([System.Management.Automation.PSCmdlet]) | Should -BeTrue
         $constants = $type.GetFields('Public,Static') | Where-Object IsLiteral | ForEach-Object { $_.GetRawConstantValue() }
-        foreach ($set in $command.ParameterSets.Name) { $constants | Should -Contain $set }
-        $command.DefaultParameterSet | Should -Be 'Reference'
+        foreach ($set in $command.ParameterSets.Name | Where-Object { $_ -ne '__AllParameterSets' }) { $constants | Should -Contain $set }
+        if ($_ -like 'Get-*') { $command.DefaultParameterSet | Should -Be 'Reference' }
+    }
+
+    It 'ConvertFrom-AciOvsTrace declares the pass, hop and summary types' {
+        (Get-Command ConvertFrom-AciOvsTrace).OutputType.Name | Sort-Object -Unique | Should -Be @('AciTrace.AciBridgePass', 'AciTrace.AciTableHop', 'AciTrace.AciTraceSummary')
     }
 
     It '<_> declares its output types in every parameter set' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace') {
@@ -69,7 +73,7 @@ Describe 'Module' {
 }
 
 Describe 'Help' {
-    It '<_> has a real synopsis, description, at least 3 examples including a drop report' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace') {
+    It '<_> has a real synopsis, description, at least 3 examples including a drop report' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'ConvertFrom-AciOvsTrace') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -Match '^\s*Get-Aci'   # auto-generated help would only repeat the syntax
         ($help.Description | Out-String) | Should -Not -BeNullOrEmpty
@@ -77,10 +81,11 @@ Describe 'Help' {
         $examples.Count | Should -BeGreaterOrEqual 3
         ($examples.Code -join "`n") | Should -Match 'Where-Object Verdict -eq Drop'
         ($help.RelatedLinks.NavigationLink.LinkText) | Should -Contain 'about_AciTrace'
-        $help.ReturnValues.ReturnValue.Type.Name | Should -Be @('AciTrace.AciBridgePass', 'AciTrace.AciTableHop', 'AciTrace.AciTraceSummary', 'System.Boolean')
+        $declared = (Get-Command $_).OutputType.Name | Sort-Object -Unique
+        $help.ReturnValues.ReturnValue.Type.Name | Sort-Object | Should -Be $declared
     }
 
-    It '<_> documents every visible parameter as the cmdlet declares it' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace') {
+    It '<_> documents every visible parameter as the cmdlet declares it' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'ConvertFrom-AciOvsTrace') {
         $command = Get-Command $_
         $help = Get-Help $_ -Full
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
@@ -100,7 +105,7 @@ Describe 'Help' {
         }
     }
 
-    It '<_> shows one syntax per parameter set' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace') {
+    It '<_> shows one syntax per parameter set' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'ConvertFrom-AciOvsTrace') {
         @((Get-Help $_).Syntax.SyntaxItem).Count | Should -Be (Get-Command $_).ParameterSets.Count
     }
 

@@ -12,6 +12,12 @@ internal static class CmdletErrorIds
     /// <summary>A protocol, port or address cannot form the packet asked for (checked before any cluster call).</summary>
     public const string InvalidPacketField = "InvalidPacketField";
 
+    /// <summary>ConvertFrom-AciOvsTrace got text that is not ofproto/trace output.</summary>
+    public const string NotAnOvsTrace = "NotAnOvsTrace";
+
+    /// <summary>ConvertFrom-AciOvsTrace -PortMap is neither dpif/show nor ovs-ofctl show output.</summary>
+    public const string InvalidPortMap = "InvalidPortMap";
+
     /// <summary>The engine failed in a way it did not classify (a bug: please report it with -Verbose output).</summary>
     public const string TraceEngineFailure = "TraceEngineFailure";
 }

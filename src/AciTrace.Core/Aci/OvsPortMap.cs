@@ -72,4 +72,58 @@ public sealed class OvsPortMap
         }
         return map;
     }
+
+    /// <summary>
+    /// The port maps of every bridge in a text that holds <c>ovs-appctl dpif/show</c> output, or one or more
+    /// <c>ovs-ofctl show &lt;bridge&gt;</c> outputs one after the other (each names its bridge on its LOCAL line).
+    /// Never throws; text that is neither gives no bridge.
+    /// </summary>
+    public static IReadOnlyDictionary<string, OvsPortMap> ParseAll(string? text)
+    {
+        var maps = new Dictionary<string, OvsPortMap>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(text)) return maps;
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        if (lines.Any(l => l.Contains("): addr:", StringComparison.Ordinal)))
+        {
+            // ovs-ofctl show: one reply per bridge, each starting with an OFPT_FEATURES_REPLY line.
+            var block = new List<string>();
+            foreach (var line in lines.Append("OFPT_FEATURES_REPLY"))
+            {
+                if (line.StartsWith("OFPT_FEATURES_REPLY", StringComparison.Ordinal) && block.Count > 0)
+                {
+                    var map = Parse(string.Join('\n', block));
+                    if (map.Bridge is { } bridge) maps[bridge] = map;
+                    block.Clear();
+                }
+                block.Add(line);
+            }
+            return maps;
+        }
+
+        // ovs-appctl dpif/show: "  <bridge>:" then "    <port> <ofport>/<dp port or none>: (<type>)".
+        OvsPortMap? current = null;
+        foreach (var line in lines)
+        {
+            var trimmed = line.Trim();
+            var indent = line.Length - line.TrimStart(' ').Length;
+            if (indent == 2 && trimmed.EndsWith(':') && !trimmed.Contains(' ', StringComparison.Ordinal))
+            {
+                var bridge = trimmed[..^1];
+                current = new OvsPortMap(Array.Empty<(int, string)>(), bridge);
+                maps[bridge] = current;
+                continue;
+            }
+            if (current is null || indent < 4) continue;
+            var colon = trimmed.IndexOf(": (", StringComparison.Ordinal);
+            var space = colon > 0 ? trimmed.LastIndexOf(' ', colon) : -1;
+            if (space <= 0) continue;
+            var name = trimmed[..space];
+            var numbers = trimmed[(space + 1)..colon];
+            var slash = numbers.IndexOf('/');
+            var ofport = slash > 0 ? numbers[..slash] : numbers;
+            if (!int.TryParse(ofport, NumberStyles.None, CultureInfo.InvariantCulture, out var port)) continue;
+            current.Add(port == 65534 ? LocalPort : port, name);
+        }
+        return maps;
+    }
 }

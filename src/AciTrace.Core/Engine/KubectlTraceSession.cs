@@ -326,30 +326,12 @@ public sealed partial class KubectlTraceSession : ITraceSession
 
         private string _traceId = "";
 
-        private static JudgeContext JudgeContextFor(TraceLeg leg, IReadOnlyDictionary<string, OvsPortMap> maps, IReadOnlyList<SnatFile> snats)
-        {
-            var uplinks = new HashSet<string>(snats.Select(s => s.InterfaceName).OfType<string>(), StringComparer.Ordinal) { "eth1", "bond0" };
-            BridgePorts Ports(string bridge, OvsPortMap? map)
-            {
-                if (map is null) return BridgePorts.Empty;
-                var patch = new Dictionary<int, string>();
-                var tunnel = new HashSet<int>();
-                var uplink = new HashSet<int>();
-                var dest = new HashSet<int>();
-                foreach (var (port, name) in map.Ports)
-                {
-                    if (name.StartsWith("pa-", StringComparison.Ordinal)) patch[port] = "br-int";
-                    else if (name.StartsWith("pi-", StringComparison.Ordinal)) patch[port] = "br-access";
-                    else if (name.StartsWith("vxlan", StringComparison.Ordinal) || name.StartsWith("geneve", StringComparison.Ordinal)) tunnel.Add(port);
-                    else if (uplinks.Contains(name)) uplink.Add(port);
-                    if (bridge == "br-access" && leg.DestinationVeths.Contains(name)) dest.Add(port);
-                }
-                return new BridgePorts { DestinationPorts = dest, PatchPorts = patch, TunnelPorts = tunnel, UplinkPorts = uplink };
-            }
-            return JudgeContext.Empty
-                .With("br-access", Ports("br-access", maps.GetValueOrDefault("br-access")))
-                .With("br-int", Ports("br-int", maps.GetValueOrDefault("br-int")));
-        }
+        /// <summary>
+        /// Port roles for the judge; the destination veth counts on br-access only (on br-int a <c>pi-</c> port of the
+        /// same name is a patch). The SNAT files name the node's real uplink.
+        /// </summary>
+        private static JudgeContext JudgeContextFor(TraceLeg leg, IReadOnlyDictionary<string, OvsPortMap> maps, IReadOnlyList<SnatFile> snats) =>
+            JudgeContext.FromPortMaps(maps, leg.DestinationVeths, snats.Select(s => s.InterfaceName).OfType<string>());
 
         private (string Reason, string? Cause) ReasonFor(TraceLeg leg, ParsedPass pass, PassJudgement judged, NodeFacts facts)
         {
@@ -376,16 +358,11 @@ public sealed partial class KubectlTraceSession : ITraceSession
         {
             PodInfo? Find(string? veth) => veth is null ? null : _pods.FirstOrDefault(p => p.Veth == veth && p.Node == leg.Node)?.Pod;
             var sender = _pods.FirstOrDefault(p => leg.Command.Flow.Contains("in_port=" + p.Veth + ",", StringComparison.Ordinal) && p.Node == leg.Node)?.Pod
-                ?? _pods.FirstOrDefault(p => p.Address.ToString() == SourceAddressOf(leg.Command.Flow))?.Pod;
-            var receiver = leg.DestinationVeths.Select(Find).FirstOrDefault(p => p is not null) ?? _pods.FirstOrDefault(p => p.Address.ToString() == DestinationAddressOf(leg.Command.Flow))?.Pod;
+                ?? _pods.FirstOrDefault(p => p.Address.ToString() == FlowFields.SourceAddress(leg.Command.Flow))?.Pod;
+            var receiver = leg.DestinationVeths.Select(Find).FirstOrDefault(p => p is not null) ?? _pods.FirstOrDefault(p => p.Address.ToString() == FlowFields.DestinationAddress(leg.Command.Flow))?.Pod;
             return (sender, receiver);
         }
 
-        private static string? FieldOf(string flow, string field) =>
-            flow.Split(',').Select(f => f.Trim()).FirstOrDefault(f => f.StartsWith(field + "=", StringComparison.Ordinal))?[(field.Length + 1)..];
-
-        private static string? SourceAddressOf(string flow) => FieldOf(flow, "nw_src") ?? FieldOf(flow, "ipv6_src") ?? FieldOf(flow, "arp_spa");
-        private static string? DestinationAddressOf(string flow) => FieldOf(flow, "nw_dst") ?? FieldOf(flow, "ipv6_dst") ?? FieldOf(flow, "arp_tpa");
 
         private (IReadOnlyList<NetworkPolicyInfo>? Sender, IReadOnlyList<NetworkPolicyInfo>? Receiver) PoliciesFor((PodInfo? Sender, PodInfo? Receiver) pods)
         {

@@ -10,11 +10,11 @@ internal static class OutcomeText
         verdict switch
         {
             TraceVerdict.Drop when drop is { Node: FabricDrop.Node } => $"Drop at fabric (ACI leaf){Cause(drop.DropCause)}",
-            TraceVerdict.Drop when drop is not null => $"Drop at {drop.Node} {drop.Bridge} {Table(drop)}{Cause(drop.DropCause)}",
-            TraceVerdict.Deliver when final is not null => $"Deliver to {destination} on {final.Node}",
+            TraceVerdict.Drop when drop is not null => $"Drop at {Where(drop)} {Table(drop)}{Cause(drop.DropCause)}",
+            TraceVerdict.Deliver when final is not null => $"Deliver to {destination}{On(final.Node)}",
             TraceVerdict.Forward when final is not null =>
-                $"Forward out of {final.Node} through {final.OutPortName ?? "port " + final.OutPort}{(snat is null ? "" : $" (SNAT {snat})")}",
-            TraceVerdict.Punt when final is not null => $"Punt to the controller at {final.Node} {final.Bridge}",
+                $"Forward out of {Where(final)} through {final.OutPortName ?? "port " + final.OutPort}{(snat is null ? "" : $" (SNAT {snat})")}",
+            TraceVerdict.Punt when final is not null => $"Punt to the controller at {Where(final)}",
             _ => $"{verdict}: {FirstSentence(reason)}",
         };
 
@@ -22,6 +22,11 @@ internal static class OutcomeText
     private static string Table(AciBridgePass drop) =>
         drop.DropTableName is { } name ? (name.EndsWith("_TABLE", StringComparison.Ordinal) ? name[..^6] : name)
         : drop.DropTable is int t ? $"table {t}" : "datapath";
+
+    // A trace converted from text may not know its node.
+    private static string Where(AciBridgePass pass) => pass.Node.Length == 0 ? pass.Bridge : $"{pass.Node} {pass.Bridge}";
+
+    private static string On(string node) => node.Length == 0 ? "" : " on " + node;
 
     private static string Cause(string? cause) => string.IsNullOrEmpty(cause) ? "" : ": " + cause;
 

@@ -32,6 +32,40 @@ public sealed class JudgeContext
         _ => null,
     };
 
+    /// <summary>Uplinks of an ACI CNI node when the agent's files name none (the SNAT files name the real one).</summary>
+    public static readonly IReadOnlyList<string> DefaultUplinks = ["eth1", "bond0"];
+
+    /// <summary>
+    /// The port roles of both bridges from their port maps, by the names the ACI CNI gives its ports: <c>pa-</c>
+    /// (br-access to br-int) and <c>pi-</c> (br-int to br-access) patch ports, <c>vxlan</c>/<c>geneve</c> tunnels, the
+    /// uplinks, and the destination pod's veth on br-access.
+    /// </summary>
+    public static JudgeContext FromPortMaps(IReadOnlyDictionary<string, Aci.OvsPortMap> maps, IEnumerable<string> destinationPorts,
+        IEnumerable<string>? uplinks = null)
+    {
+        var destinations = new HashSet<string>(destinationPorts, StringComparer.Ordinal);
+        var uplinkNames = new HashSet<string>(uplinks ?? DefaultUplinks, StringComparer.Ordinal);
+        uplinkNames.UnionWith(DefaultUplinks);
+        var context = Empty;
+        foreach (var (bridge, map) in maps)
+        {
+            var patch = new Dictionary<int, string>();
+            var tunnel = new HashSet<int>();
+            var uplink = new HashSet<int>();
+            var dest = new HashSet<int>();
+            foreach (var (port, name) in map.Ports)
+            {
+                if (name.StartsWith("pa-", StringComparison.Ordinal)) patch[port] = "br-int";
+                else if (name.StartsWith("pi-", StringComparison.Ordinal)) patch[port] = "br-access";
+                else if (name.StartsWith("vxlan", StringComparison.Ordinal) || name.StartsWith("geneve", StringComparison.Ordinal)) tunnel.Add(port);
+                else if (uplinkNames.Contains(name)) uplink.Add(port);
+                if (destinations.Contains(name)) dest.Add(port);
+            }
+            context = context.With(bridge, new BridgePorts { DestinationPorts = dest, PatchPorts = patch, TunnelPorts = tunnel, UplinkPorts = uplink });
+        }
+        return context;
+    }
+
     /// <summary>A copy of this context with the facts of one bridge replaced.</summary>
     public JudgeContext With(string bridge, BridgePorts ports)
     {

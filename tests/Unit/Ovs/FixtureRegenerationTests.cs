@@ -92,6 +92,28 @@ public sealed class FixtureRegenerationTests(TwoNodeClusterFixture cluster, ITes
     }
 
     [Theory]
+    [InlineData("nodeA")]
+    [InlineData("nodeB")]
+    public async Task CapturedPortMapEqualsLiveDpifShow(string node)
+    {
+        // ConvertFrom-AciOvsTrace -PortMap reads this real `ovs-appctl dpif/show` text (tests/Pester).
+        var live = await cluster[node].AppCtlAsync("dpif/show");
+        var path = Path.Combine(ClusterFixtureFiles.ClusterDirectory, node, "dpif-show.txt");
+        var recaptureRoot = Environment.GetEnvironmentVariable(RecaptureVariable);
+        if (!string.IsNullOrEmpty(recaptureRoot))
+        {
+            await File.WriteAllTextAsync(Path.Combine(recaptureRoot, "_cluster", node, "dpif-show.txt"), live);
+            return;
+        }
+
+        static string[] Ports(string text) => AciTrace.Aci.OvsPortMap.ParseAll(text)
+            .SelectMany(b => b.Value.Ports.Select(p => $"{b.Key} {p.OfPort} {p.Name}")).Order(StringComparer.Ordinal).ToArray();
+        var captured = Ports(await File.ReadAllTextAsync(path));
+        Assert.NotEmpty(captured);
+        Assert.Equal(captured, Ports(live));
+    }
+
+    [Theory]
     [MemberData(nameof(Scenarios))]
     public async Task LiveTraceEqualsCapturedTrace(string name)
     {
