@@ -146,12 +146,15 @@ public static class TraceJudge
         for (int h = 0; h < hops.Count; h++)
         {
             var hop = hops[h];
-            if (dropTable is int dt && hop.Table == dt)
+            // Only a top-level visit of the drop table is the packet's fate; one nested in a clone or resubmit is
+            // the logging copy of a permit-and-log rule, and the packet goes on after it.
+            if (dropTable is int dt && hop.Table == dt && hop.Depth == 0)
             {
                 dropTableHop = hop;
                 dropJumper = JumperInto(hops, h, dt);
                 break; // what happens inside the drop table (drop-log export) is not forwarding
             }
+            if (dropTable is int nested && hop.Table == nested) continue;
             if (hop.IsTableMiss)
                 drops.Add(new DropEvent(DropKind.TableMiss, hop.Table, hop.Depth, $"table {hop.Table} had no matching flow"));
             else if (hop.Actions.Count == 1 && hop.Actions[0].Text == "drop" && hop.Actions[0].Children.Count == 0)
@@ -312,6 +315,14 @@ public static class TraceJudge
         {
             isOutput = true;
         }
+        else if (text == "dec_ttl" || text.StartsWith("dec_ttl(", StringComparison.Ordinal))
+        {
+            // OVS sends a packet whose TTL (IPv6: hop limit) runs out to the controller as an invalid-TTL packet-in
+            // (reason=2); the datapath forwards nothing, so for the packet this is a drop, not a punt.
+            if (a.Details.Any(d => d.Contains("decrement TTL exception", StringComparison.Ordinal) || d.Contains("hop limit", StringComparison.OrdinalIgnoreCase)))
+                drops.Add(new DropEvent(DropKind.TtlExpired, hop.Table, hop.Depth,
+                    $"TTL expired: dec_ttl in table {hop.Table} found a TTL (or hop limit) of 1 or 0, so the router drops the packet"));
+        }
         else
         {
             ExtractFields(text, hop, snatTable, o);
@@ -365,6 +376,13 @@ public static class TraceJudge
                 string? peer = null;
                 OutputKind kind;
                 if (port is int p && facts.DestinationPorts.Contains(p)) kind = OutputKind.DestinationPort;
+                else if (port is int p1 && facts.PatchPorts.TryGetValue(p1, out peer) && patchByLine?.ContainsKey(a.Line) != true)
+                {
+                    // OVS follows every output to a working patch port into the peer bridge's section; none follows.
+                    drops.Add(new DropEvent(DropKind.PatchWithoutPeer, hop.Table, hop.Depth,
+                        $"output to patch port {PortText(port)} towards {peer} in table {hop.Table} leads nowhere: the port has no peer on {peer} (OVS continued in no other bridge)"));
+                    return;
+                }
                 else if (port is int p2 && facts.PatchPorts.TryGetValue(p2, out peer)) kind = OutputKind.PatchPort;
                 else if (patchByLine is not null && patchByLine.TryGetValue(a.Line, out peer)) kind = OutputKind.PatchPort;
                 else if (tunnelHint || port is int p3 && facts.TunnelPorts.Contains(p3)) kind = OutputKind.Tunnel;

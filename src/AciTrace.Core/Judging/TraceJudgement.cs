@@ -20,6 +20,10 @@ public enum DropKind
     OutputFailed,
     /// <summary><c>Translation failed (...), packet is dropped.</c></summary>
     TranslationFailed,
+    /// <summary><c>dec_ttl</c> raised <c>&gt;&gt; IPv4 decrement TTL exception</c> (or its IPv6 form): TTL or hop limit expired.</summary>
+    TtlExpired,
+    /// <summary>Output to a patch port that leads nowhere (its peer does not exist): no next bridge section follows.</summary>
+    PatchWithoutPeer,
 }
 
 /// <summary>Where the packet was sent.</summary>

@@ -11,7 +11,7 @@ namespace AciTrace.Tests.Unit.Ovs;
 /// </summary>
 internal sealed record FixtureExpectation(
     string Verdict, string? DropBridge, int? DropTable, int? OutPort, string? TunnelId, string? TunnelDst,
-    string? Dnat, string? Snat, IReadOnlyList<(string Bridge, bool IsResume)> Passes, bool IsError)
+    string? Dnat, string? Snat, IReadOnlyList<(string Bridge, bool IsResume)> Passes, bool IsError, string? DropKind = null)
 {
     public static FixtureExpectation Load(string directory)
     {
@@ -23,7 +23,8 @@ internal sealed record FixtureExpectation(
             ? p.EnumerateArray().Select(x => (x.GetProperty("bridge").GetString()!, x.GetProperty("isResume").GetBoolean())).ToList()
             : new List<(string, bool)>();
         return new FixtureExpectation(S("verdict") ?? "Unknown", S("dropBridge"), I("dropTable"), I("outPort"), S("tunnelId"),
-            S("tunnelDst"), S("dnat"), S("snat"), passes, e.TryGetProperty("error", out var err) && err.ValueKind is not (JsonValueKind.Null or JsonValueKind.False));
+            S("tunnelDst"), S("dnat"), S("snat"), passes, e.TryGetProperty("error", out var err) && err.ValueKind is not (JsonValueKind.Null or JsonValueKind.False),
+            S("dropKind"));
     }
 
     public JudgeContext ContextFor(OvsTopology topology)
@@ -32,8 +33,10 @@ internal sealed record FixtureExpectation(
         var context = JudgeContext.Empty;
         foreach (var bridge in topology.Bridges)
         {
-            var patch = bridge.Ports.Where(p => p.Type == OvsPortType.Patch && p.Peer is not null && bridgeOfPort.ContainsKey(p.Peer))
-                .ToDictionary(p => p.OfPort, p => bridgeOfPort[p.Peer!]);
+            // As the engine sees them from a port map: every patch port leads to the other bridge, whether or not its
+            // peer exists (a port whose peer is missing is what patch-port-without-peer shows).
+            var patch = bridge.Ports.Where(p => p.Type == OvsPortType.Patch)
+                .ToDictionary(p => p.OfPort, p => p.Peer is not null && bridgeOfPort.TryGetValue(p.Peer, out var b) ? b : bridge.Name == "br-access" ? "br-int" : "br-access");
             var tunnel = bridge.Ports.Where(p => p.Type == OvsPortType.Vxlan).Select(p => p.OfPort).ToHashSet();
             var uplink = bridge.Ports.Where(p => p.Name == "eth1").Select(p => p.OfPort).ToHashSet();
             var destination = Verdict == "Deliver" && OutPort is int o && bridge.Name == LastBridge ? new HashSet<int> { o } : new HashSet<int>();
@@ -58,6 +61,8 @@ internal sealed record FixtureExpectation(
         {
             Assert.True(DropBridge == judged.FirstDrop?.Bridge, $"{name}: drop bridge {judged.FirstDrop?.Bridge}, expected {DropBridge}");
             Assert.True(DropTable == judged.FirstDrop?.DropTable, $"{name}: drop table {judged.FirstDrop?.DropTable}, expected {DropTable}");
+            if (DropKind is not null)
+                Assert.True(DropKind == judged.FirstDrop?.DropKind.ToString(), $"{name}: drop kind {judged.FirstDrop?.DropKind}, expected {DropKind}");
         }
         if (OutPort is int port && Verdict is "Deliver" or "Forward")
             Assert.True(port == judged.DecisivePass?.OutPort, $"{name}: out port {judged.DecisivePass?.OutPort}, expected {port}");
