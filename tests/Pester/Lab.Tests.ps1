@@ -104,6 +104,15 @@ shop/client,shop/web-2,Sctp,80
         $errors[0].Exception.Message | Should -Match 'no-such-pod-x'
     }
 
+    It 'delivers a pod traced to itself through its loopback, without a drop (piping all pods as both ends does this)' {
+        $passes = @(Get-AciPodTrace shop/client shop/client -DestinationPort 80 -Reply @Kube -ErrorAction Stop)
+        $passes.Count | Should -Be 2
+        $passes.Verdict | Should -Be @('Deliver', 'Deliver')
+        $passes.Bridge | Sort-Object -Unique | Should -Be 'loopback'
+        $passes[0].Reason | Should -Match 'never reaches OVS'
+        Get-AciPodTrace shop/client shop/client -DestinationPort 80 -Quiet @Kube | Should -BeTrue
+    }
+
     It 'shows every kubectl command line with -Verbose' {
         $verbose = Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 @Kube -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $text = $verbose.Message -join "`n"

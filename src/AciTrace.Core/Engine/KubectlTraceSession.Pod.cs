@@ -32,6 +32,8 @@ public sealed partial class KubectlTraceSession
             _pods.Add(dst);
             var l4 = L4For(dst.Pod);
             var id = _traceId = $"{src.Pod.Key} -> {dst.Pod.Key} {Label(l4)}";
+            if (src.Pod.Key == dst.Pod.Key)
+                return LoopbackSummaries(id, src, l4);
             var summaries = new List<AciTraceSummary>();
             var request = await PodDirectionAsync(id, TraceDirection.Request, src, dst, l4).ConfigureAwait(false);
             summaries.Add(request);
@@ -42,6 +44,57 @@ public sealed partial class KubectlTraceSession
                 summaries.Add(await PodDirectionAsync(id, TraceDirection.Reply, dst, src, l4.Reversed()).ConfigureAwait(false));
             return summaries;
         }
+
+        /// <summary>
+        /// A pod traced to itself (piping every pod as source and destination does this): traffic to its own address
+        /// stays in its network namespace and never reaches OVS, so it is delivered without a trace. One pass says
+        /// so, on the pod's node, so the default output shows it.
+        /// </summary>
+        private List<AciTraceSummary> LoopbackSummaries(string id, ResolvedPod pod, L4 l4)
+        {
+            var summaries = new List<AciTraceSummary>();
+            foreach (var (dir, packet) in _r.IncludeReply
+                         ? new[] { (TraceDirection.Request, l4), (TraceDirection.Reply, l4.Reversed()) }
+                         : new[] { (TraceDirection.Request, l4) })
+            {
+                var reason = $"{pod.Pod.Key} is both source and destination: traffic to its own address {pod.Address} stays in the pod's network namespace (loopback) and never reaches OVS, so no flow table or NetworkPolicy applies.";
+                var pass = new AciBridgePass
+                {
+                    TraceId = id,
+                    Direction = dir,
+                    Leg = 0,
+                    Node = pod.Node,
+                    Bridge = LoopbackBridge,
+                    Verdict = TraceVerdict.Deliver,
+                    Reason = reason,
+                };
+                var outcome = $"Deliver to {pod.Pod.Key} inside the pod (loopback, not through OVS)";
+                pass.Describe(pod.Pod.Key, pod.Pod.Key, l4.Protocol.ToString(), packet.SourcePort, packet.DestinationPort, outcome);
+                Emit(new PassEvent(pass));
+                summaries.Add(new AciTraceSummary
+                {
+                    TraceId = id,
+                    Kind = "Pod",
+                    Direction = dir,
+                    Source = pod.Pod.Key,
+                    Destination = pod.Pod.Key,
+                    SourceAddress = pod.Address.ToString(),
+                    DestinationAddress = pod.Address.ToString(),
+                    Protocol = l4.Protocol.ToString(),
+                    SourcePort = packet.SourcePort,
+                    DestinationPort = packet.DestinationPort,
+                    Verdict = TraceVerdict.Deliver,
+                    Outcome = outcome,
+                    Reason = reason,
+                    Path = pod.Node,
+                    Passes = new AciPassCollection([pass]),
+                });
+            }
+            return summaries;
+        }
+
+        /// <summary>The Bridge of the pass of a pod traced to itself: the pod's loopback, not an OVS bridge.</summary>
+        public const string LoopbackBridge = "loopback";
 
         private async Task<AciTraceSummary> PodDirectionAsync(string id, TraceDirection dir, ResolvedPod from, ResolvedPod to, L4 l4)
         {

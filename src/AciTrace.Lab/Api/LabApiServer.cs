@@ -403,6 +403,14 @@ public sealed class LabApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A boolean query parameter as the API server reads it (apimachinery's string-slice conversion): absent is
+    /// false, <c>0</c> and <c>false</c> (any case) are false, any other value is true (<c>true</c>, <c>1</c> as the
+    /// C# client sends).
+    /// </summary>
+    internal static bool QueryBool(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.Count > 0 && values[0] is var v && v != "0" && !string.Equals(v, "false", StringComparison.OrdinalIgnoreCase);
+
     private static bool WantsTable(HttpRequest request) => request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
 
     private static JsonObject Table(KubeResourceType type, IEnumerable<KubeItem> items)
@@ -568,7 +576,7 @@ public sealed class LabApiServer : IAsyncDisposable
             return;
         }
         using System.Net.WebSockets.WebSocket socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol }).ConfigureAwait(false);
-        var session = new LabExecSession(socket, q["stdout"] == "true", q["stderr"] == "true");
+        var session = new LabExecSession(socket, QueryBool(q["stdout"]), QueryBool(q["stderr"]));
         AciSystemPodRole? role = view.SystemPodRoleOf(pod);
         var started = System.Diagnostics.Stopwatch.StartNew();
         int? exitCode = await session.RunAsync(async ct =>

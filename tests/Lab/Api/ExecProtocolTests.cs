@@ -52,6 +52,26 @@ public sealed class ExecProtocolTests(LabApiFaultFixture lab) : IClassFixture<La
         Assert.Equal("Success", (string?)JsonNode.Parse(status.Data)!["status"]);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("True")]
+    public async Task StdoutFlagIsReadLikeTheApiServerDoes(string flag)
+    {
+        // The official C# client sends stdout=1; a real API server takes any value but 0/false as true.
+        var (frames, _) = await ExecAsync("v4.channel.k8s.io",
+            $"command=cat&command=%2Fusr%2Flocal%2Fvar%2Flib%2Fopflex-agent-ovs%2Fids%2Fservice.id&container=opflex-agent&stdout={flag}&stderr=0");
+        Assert.Contains(frames, f => f.Channel == 1 && f.Data.Length > 0);
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("1", true)]
+    [InlineData("yes", true)]
+    [InlineData("0", false)]
+    [InlineData("FALSE", false)]
+    public void QueryBooleansFollowTheApiServer(string value, bool expected) =>
+        Assert.Equal(expected, AciTrace.Lab.Api.LabApiServer.QueryBool(value));
+
     [Fact]
     public async Task NonZeroExitIsAStatusWithTheExitCodeCause()
     {
