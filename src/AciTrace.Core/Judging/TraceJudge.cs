@@ -577,8 +577,10 @@ public static class TraceJudge
             OutPort = d?.OutPort,
             OutputKind = d?.OutputKind ?? OutputKind.None,
             PeerBridge = d?.Peer,
-            TunnelId = o.TunnelId,
-            TunnelDestination = o.TunnelDestination,
+            // A drop exported to the drop-log Geneve port also ends in set(tunnel(...)): that is the log's tunnel,
+            // not the packet's, so a pass reports a tunnel only when it did not drop the packet.
+            TunnelId = verdict == TraceVerdict.Drop ? null : o.TunnelId,
+            TunnelDestination = verdict == TraceVerdict.Drop ? null : o.TunnelDestination,
             DnatAddress = o.Dnat,
             SnatAddress = o.Snat,
             ServiceCtMark = o.CtMark,

@@ -150,6 +150,8 @@ public sealed class NodeGenerator
     private void AccessStatic()
     {
         _acc.Add(0, 0, "", "goto_table:1");
+        // Unfiltered drop logging on (DROP_LOG_TABLE, pipeline doc table 0): every packet carries the export bit.
+        if (_c.Spec.DropLog) _acc.Add(0, 2, "", "write_metadata:0x800/0x800,goto_table:1");
         _acc.Add(1, 1, "", "goto_table:2");
         _acc.Add(3, 1, "", "goto_table:4");
         _acc.Add(5, 1, "", "goto_table:6");
@@ -253,6 +255,7 @@ public sealed class NodeGenerator
     private void IntStatic()
     {
         _int.Add(0, 0, "", "goto_table:1");
+        if (_c.Spec.DropLog) _int.Add(0, 2, "", "write_metadata:0x800/0x800,goto_table:1");
         foreach (var eth in new[] { "arp", "ip", "ipv6" }) _int.Add(1, 25, eth, DropLog(1) + ",goto_table:15", TableDropCookie, true);
         _int.Add(1, 27, "udp,tp_src=68,tp_dst=67", "goto_table:2");
         _int.Add(1, 27, "udp6,tp_src=546,tp_dst=547", "goto_table:2");

@@ -76,6 +76,9 @@ public sealed class GroundTruthEngine(ResolvedCluster cluster)
             }
         }
         var dstPod = cluster.PodByIp(q.Destination);
+        // A pod's packet to its own address goes through its loopback and never reaches OVS or a NetworkPolicy.
+        if (dstPod is not null && dstPod.Key == q.Source.Key)
+            return [new ExpectedOutcome(TraceVerdict.Deliver, null, [], null, null, null, null, $"{dstPod.Key} reaches itself through its loopback")];
         if (dstPod is not null) return [ToPod(q, dstPod, q.DestinationPort, null)];
         return [ToOutside(q)];
     }

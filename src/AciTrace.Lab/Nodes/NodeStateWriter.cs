@@ -65,12 +65,14 @@ public static class NodeStateWriter
         return sb.ToString();
     }
 
-    /// <summary>The node's topology for <see cref="OvsInstance.ConfigureAsync"/>; drop-log geneve ports become dummy ports.</summary>
+    /// <summary>The node's topology for <see cref="OvsInstance.ConfigureAsync"/>; the drop-log ports are real Geneve tunnels, so an
+    /// exported drop shows the same <c>set(tunnel(...))</c> datapath action as on a node.</summary>
     public static OvsTopology ToOvsTopology(GeneratedNode g) => new(
         new[] { "br-access", "br-int" }.Select(bridge => new OvsBridgeSpec(bridge, g.Ports.Where(p => p.Bridge == bridge).Select(p => p.Type switch
         {
             "patch" => new OvsPortSpec(p.Name, p.OfPort, OvsPortType.Patch, p.Options["peer"]),
             "vxlan" => new OvsPortSpec(p.Name, p.OfPort, OvsPortType.Vxlan, Options: p.Options),
+            "geneve" => new OvsPortSpec(p.Name, p.OfPort, OvsPortType.Geneve, Options: p.Options),
             _ => new OvsPortSpec(p.Name, p.OfPort, OvsPortType.Dummy),
         }).ToList())).ToList());
 }

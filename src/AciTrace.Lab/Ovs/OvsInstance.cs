@@ -411,6 +411,10 @@ public sealed partial class OvsInstance : IAsyncDisposable
                 options["key"] = "flow";
                 options["dst_port"] = "8472";
                 break;
+            case OvsPortType.Geneve:
+                type = "geneve";
+                options["remote_ip"] = "flow";
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(port), port.Type, "Unknown port type.");
         }

@@ -11,6 +11,8 @@ public enum OvsPortType
     Vxlan,
     /// <summary>An internal port (shows as dummy-internal on the dummy datapath).</summary>
     Internal,
+    /// <summary>A Geneve tunnel port with remote_ip=flow (the opflex agent's drop-log export ports gen1/gen2).</summary>
+    Geneve,
 }
 
 /// <summary>The bridges and ports of one simulated node.</summary>
