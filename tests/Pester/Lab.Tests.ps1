@@ -35,11 +35,22 @@ Describe 'Tracing the lab' {
         $drops.Count | Should -Be 1
         $drops[0].Node | Should -Be 'fabric'
         $drops[0].DropCause | Should -Be 'no contract batch -> backend'
-        $drops[0].Reason | Should -Match '^No ACI contract between EPG aci-containers-kube\|batch and EPG aci-containers-kube\|backend in node-a'
+        $drops[0].Reason | Should -Match '^No ACI contract between EPG aci-containers-kube\|batch and EPG aci-containers-kube\|backend: neither provides a contract that the other consumes'
+        $drops[0].Reason | Should -Match "in node-a's policy: the ACI leaf"
+
         $summary = Get-AciPodTrace jobs/job-1 data/db-2 -DestinationPort 5432 -Output Summary @Kube -ErrorAction Stop
         $summary.Verdict | Should -Be 'Drop'
         $summary.DropNode | Should -Be 'fabric'
         $summary.Outcome | Should -Be 'Drop at fabric (ACI leaf): no contract batch -> backend'
+    }
+
+    It 'names contract roles from the contract, not from who sends (the provider opening a connection)' {
+        $summary = Get-AciPodTrace data/db-1 shop/client -DestinationPort 8080 -Output Summary @Kube -ErrorAction Stop
+        $summary.Verdict | Should -Be 'Drop'
+        $summary.DropTableName | Should -Be 'POL_TABLE'
+        $summary.Reason | Should -Match 'contract shop-to-data: consumer EPG aci-containers-kube\|frontend, provider EPG aci-containers-kube\|backend'
+        $summary.Reason | Should -Match 'from aci-containers-kube\|backend to aci-containers-kube\|frontend'
+        $summary.DropCause | Should -Be 'contract shop-to-data allows no TCP port 8080'
     }
 
     It 'writes one summary per direction with -Reply -Output Summary, the reply of a drop as Unknown' {
@@ -47,7 +58,7 @@ Describe 'Tracing the lab' {
         $summaries.Direction | Should -Be @('Request', 'Reply')
         $summaries.Verdict | Should -Be @('Drop', 'Unknown')
         $summaries[0].Outcome | Should -Be 'Drop at node-b br-access SEC_GROUP_IN: NetworkPolicy shop/web-ingress'
-        $summaries[0].Reason | Should -Match 'none of its rules allows TCP port 80'
+        $summaries[0].Reason | Should -Match 'the rules that admit shop/client \(10\.2\.0\.11\) allow only TCP port http \(8080\), not TCP port 80'
     }
 
     It 'exports passes to CSV with unique, flat columns and enum names' {

@@ -138,10 +138,25 @@ public sealed record EndpointSliceInfo(string Namespace, string Name, string Add
     }
 }
 
-/// <summary>A NetworkPolicy, kept with its raw spec for explanations.</summary>
+/// <summary>One peer of a NetworkPolicy rule: pods by selector (in the policy's namespace or in selected namespaces) or an IP block.</summary>
+public sealed record NetworkPolicyPeer(Policy.LabelSelector? PodSelector, Policy.LabelSelector? NamespaceSelector, string? Cidr, IReadOnlyList<string> Except);
+
+/// <summary>One port of a NetworkPolicy rule (protocol TCP when omitted; a number, a container port name, or any port).</summary>
+public sealed record NetworkPolicyPort(string Protocol, int? Port, string? PortName, int? EndPort);
+
+/// <summary>One ingress or egress rule: from/to peers (none: every peer) and ports (none: every port).</summary>
+public sealed record NetworkPolicyRule(IReadOnlyList<NetworkPolicyPeer> Peers, IReadOnlyList<NetworkPolicyPort> Ports);
+
+/// <summary>A NetworkPolicy with its rules, for explanations.</summary>
 public sealed record NetworkPolicyInfo(string Namespace, string Name, Policy.LabelSelector PodSelector, bool AppliesToIngress, bool AppliesToEgress)
 {
     public string Key => $"{Namespace}/{Name}";
+
+    /// <summary>The ingress rules (<c>spec.ingress</c>).</summary>
+    public IReadOnlyList<NetworkPolicyRule> IngressRules { get; init; } = Array.Empty<NetworkPolicyRule>();
+
+    /// <summary>The egress rules (<c>spec.egress</c>).</summary>
+    public IReadOnlyList<NetworkPolicyRule> EgressRules { get; init; } = Array.Empty<NetworkPolicyRule>();
 
     public static NetworkPolicyInfo FromJson(JsonElement np)
     {
@@ -161,6 +176,34 @@ public sealed record NetworkPolicyInfo(string Namespace, string Name, Policy.Lab
             egress = spec.Prop("egress").ValueKind == JsonValueKind.Array;
         }
         return new NetworkPolicyInfo(meta.Prop("namespace").Str() ?? "", meta.Prop("name").Str() ?? "",
-            Policy.LabelSelector.FromJson(spec.Prop("podSelector")), ingress, egress);
+            Policy.LabelSelector.FromJson(spec.Prop("podSelector")), ingress, egress)
+        {
+            IngressRules = spec.Prop("ingress").Items().Select(r => Rule(r, "from")).ToList(),
+            EgressRules = spec.Prop("egress").Items().Select(r => Rule(r, "to")).ToList(),
+        };
+    }
+
+    private static NetworkPolicyRule Rule(JsonElement rule, string peersField)
+    {
+        var peers = rule.Prop(peersField).Items().Select(p =>
+        {
+            var pod = p.Prop("podSelector");
+            var ns = p.Prop("namespaceSelector");
+            var block = p.Prop("ipBlock");
+            return new NetworkPolicyPeer(
+                pod.ValueKind == JsonValueKind.Object ? Policy.LabelSelector.FromJson(pod) : null,
+                ns.ValueKind == JsonValueKind.Object ? Policy.LabelSelector.FromJson(ns) : null,
+                block.Prop("cidr").Str(),
+                block.Prop("except").Items().Select(e => e.Str()).OfType<string>().ToList());
+        }).ToList();
+        var ports = rule.Prop("ports").Items().Select(p =>
+        {
+            var port = p.Prop("port");
+            return new NetworkPolicyPort(p.Prop("protocol").Str() ?? "TCP",
+                port.ValueKind == JsonValueKind.Number ? port.Int() : int.TryParse(port.Str(), out var n) ? n : null,
+                port.ValueKind == JsonValueKind.String && !int.TryParse(port.Str(), out _) ? port.Str() : null,
+                p.Prop("endPort").Int());
+        }).ToList();
+        return new NetworkPolicyRule(peers, ports);
     }
 }

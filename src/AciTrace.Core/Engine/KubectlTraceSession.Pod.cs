@@ -158,18 +158,11 @@ public sealed partial class KubectlTraceSession
             var dump = (await _s.NodeFactsAsync(from.System, _ct).ConfigureAwait(false)).Facts.PolicyDump;
             if (dump is null) return null;
             var contracts = dump.ContractsBetween(from.Epg, to.Epg);
-            if (contracts.Count == 0)
-                return new FabricDrop(
-                    $"No ACI contract between EPG {from.EpgName} and EPG {to.EpgName} in {from.Node}'s policy: the ACI leaf, which enforces contracts between nodes, is expected to drop this packet.",
-                    $"no contract {Explain.DropExplainer.ShortEpg(from.EpgName)} -> {Explain.DropExplainer.ShortEpg(to.EpgName)}", from.EpgName, to.EpgName);
-            if (!Explain.ContractMatcher.Allows(contracts, l4.Protocol, from.IsIPv6, l4.SourcePort, l4.DestinationPort))
-            {
-                var names = string.Join(", ", contracts.Select(c => c.Contract.Name).Distinct());
-                return new FabricDrop(
-                    $"No filter of contract {names} between EPG {from.EpgName} and EPG {to.EpgName} allows {l4.DescribeDestination()}: the ACI leaf, which enforces contracts between nodes, is expected to drop this packet.",
-                    $"contract {names} allows no {l4.DescribeDestination()}", from.EpgName, to.EpgName);
-            }
-            return null;
+            if (contracts.Count > 0 && Explain.ContractMatcher.Allows(contracts, l4.Protocol, from.IsIPv6, l4.SourcePort, l4.DestinationPort))
+                return null;
+            var explained = Explain.DropExplainer.ExplainContracts(from.EpgName, to.EpgName, contracts, l4.DescribeDestination(),
+                $"in {from.Node}'s policy: the ACI leaf, which enforces contracts between nodes, is expected to drop this packet");
+            return new FabricDrop(explained.Reason, explained.Cause!, from.EpgName, to.EpgName);
         }
     }
 }

@@ -340,13 +340,22 @@ public sealed partial class KubectlTraceSession : ITraceSession
             var sending = PodOfInPort(leg, pass, facts);
             var policies = PoliciesFor(sending);
             string? srcEpg = null, dstEpg = null;
+            uint? srcVnid = null, dstVnid = null;
             foreach (var w in pass.Hops.SelectMany(h => h.Actions).Select(a => AciDecoder.DecodeAction(kind, a.Text, facts)).OfType<RegisterWrite>())
             {
-                if (w.Register == "reg0" && w.Role.Contains("EPG", StringComparison.OrdinalIgnoreCase)) srcEpg = w.Meaning.Length > 0 ? w.Meaning : w.Value;
-                if (w.Register == "reg2" && w.Role.Contains("EPG", StringComparison.OrdinalIgnoreCase)) dstEpg = w.Meaning.Length > 0 ? w.Meaning : w.Value;
+                if (!w.Role.Contains("EPG", StringComparison.OrdinalIgnoreCase)) continue;
+                if (w.Register == "reg0") (srcEpg, srcVnid) = (w.Meaning.Length > 0 ? w.Meaning : w.Value, ParseMark(w.Value));
+                if (w.Register == "reg2") (dstEpg, dstVnid) = (w.Meaning.Length > 0 ? w.Meaning : w.Value, ParseMark(w.Value));
             }
+            // The contracts between the two EPGs as this node's policy has them (null when the EPGs are not resolved).
+            var dump = facts.PolicyDump;
+            IReadOnlyList<ContractBinding>? contracts = dump is not null && srcVnid is uint sv && dstVnid is uint dv
+                && dump.EpgByVnid(sv) is { } se && dump.EpgByVnid(dv) is { } de
+                ? dump.ContractsBetween(se, de) : null;
+            var flow = leg.Command.Flow;
+            var packet = new PolicyPacketFacts(_r.Protocol, FlowFields.DestinationPort(flow), FlowFields.SourceAddress(flow), FlowFields.DestinationAddress(flow));
             var explanation = DropExplainer.Explain(new DropContext(kind, table, AciTables.Name(kind, table), _packetDescription,
-                sending.Sender, sending.Receiver, policies.Sender, policies.Receiver, srcEpg, dstEpg, judged.Reason));
+                sending.Sender, sending.Receiver, policies.Sender, policies.Receiver, srcEpg, dstEpg, judged.Reason, contracts, packet));
             return (explanation.Reason, explanation.Cause);
         }
 

@@ -1,3 +1,4 @@
+using AciTrace.Aci;
 using AciTrace.Discovery;
 
 namespace AciTrace.Explain;
@@ -14,7 +15,12 @@ public sealed record DropContext(
     IReadOnlyList<NetworkPolicyInfo>? ReceivingPodPolicies,
     string? SourceEpg,
     string? DestinationEpg,
-    string? FallbackReason);
+    string? FallbackReason,
+    IReadOnlyList<ContractBinding>? Contracts = null,
+    PolicyPacketFacts? Packet = null);
+
+/// <summary>The packet's protocol, destination port and addresses, for saying which part of a rule it failed.</summary>
+public sealed record PolicyPacketFacts(Engine.TraceProtocol Protocol, int? DestinationPort, string? SourceAddress, string? DestinationAddress);
 
 /// <summary>
 /// A drop explained in the user's terms: the full <paramref name="Reason"/>, and its short <paramref name="Cause"/>
@@ -39,18 +45,51 @@ public static class DropExplainer
         if (c.Bridge == AciBridge.Access && c.Table is AccessSecurityGroupOut or AccessSysSecurityGroupOut)
             return ExplainPolicies("egress", c.SendingPod, c.SendingPodPolicies, c);
         if (c.Bridge == AciBridge.Integration && c.Table == IntPolicy)
-        {
-            var src = c.SourceEpg ?? "(unknown source EPG)";
-            var dst = c.DestinationEpg ?? "(unknown destination EPG)";
-            return new DropExplanation(
-                $"No ACI contract between EPG {src} (consumer) and EPG {dst} (provider) allows {c.PacketDescription} (br-int {c.TableName}).",
-                Array.Empty<string>(), $"no contract {ShortEpg(src)} -> {ShortEpg(dst)}");
-        }
+            return ExplainContracts(c.SourceEpg, c.DestinationEpg, c.Contracts, c.PacketDescription, $"(br-int {c.TableName})");
         if (c.Bridge == AciBridge.Integration && c.Table == IntPortSecurity)
             return new DropExplanation(
                 $"Port security (br-int table 1) refused the packet: its source MAC/IP or port is not a known endpoint, or the endpoint's EPG is not resolved on this node. {c.FallbackReason}".TrimEnd(),
                 Array.Empty<string>(), "port security");
         return new DropExplanation(c.FallbackReason ?? $"Dropped in table {c.Table} ({c.TableName}).", Array.Empty<string>());
+    }
+
+    /// <summary>
+    /// A POL_TABLE drop. The roles come from the contracts themselves (which EPG consumes, which provides), never from
+    /// who sends: the reply of a connection travels from the provider to the consumer.
+    /// </summary>
+    public static DropExplanation ExplainContracts(string? sourceEpg, string? destinationEpg, IReadOnlyList<ContractBinding>? contracts,
+        string packet, string where)
+    {
+        var src = sourceEpg ?? "(unknown source EPG)";
+        var dst = destinationEpg ?? "(unknown destination EPG)";
+        if (contracts is null)
+            return new DropExplanation($"No ACI contract between EPG {src} and EPG {dst} allows {packet} from {src} to {dst} {where}.",
+                Array.Empty<string>(), $"no contract {ShortEpg(src)} -> {ShortEpg(dst)} allows it");
+        if (contracts.Count == 0)
+            return new DropExplanation(
+                $"No ACI contract between EPG {src} and EPG {dst}: neither provides a contract that the other consumes, so no {packet} passes from {src} to {dst} {where}.",
+                Array.Empty<string>(), $"no contract {ShortEpg(src)} -> {ShortEpg(dst)}");
+        var roles = string.Join("; ", contracts.Select(b => b.Role switch
+        {
+            ContractRole.SourceConsumes => $"contract {b.Contract.Name}: consumer EPG {src}, provider EPG {dst}",
+            ContractRole.SourceProvides => $"contract {b.Contract.Name}: consumer EPG {dst}, provider EPG {src}",
+            _ => $"intra-EPG contract {b.Contract.Name} of EPG {src}",
+        }).Distinct());
+        var names = string.Join(", ", contracts.Select(b => b.Contract.Name).Distinct());
+        return new DropExplanation(
+            $"No filter of the contracts between EPG {src} and EPG {dst} ({roles}) allows {packet} from {src} to {dst} {where}.",
+            Array.Empty<string>(), $"contract {names} allows no {packet}");
+    }
+
+    /// <summary>Which part of the selecting policies' rules the packet failed (peer, port, protocol), or null when unknown.</summary>
+    private static string? WhatFailed(bool ingress, PodInfo pod, IReadOnlyList<NetworkPolicyInfo> selecting, DropContext c)
+    {
+        if (c.Packet is not { } facts) return null;
+        var peer = ingress ? c.SendingPod : c.ReceivingPod;
+        var packet = new PolicyPacket(pod, peer, ingress ? facts.SourceAddress : facts.DestinationAddress,
+            ingress ? pod : peer, facts.Protocol, facts.DestinationPort);
+        var checks = NetworkPolicyMatcher.Check(selecting, ingress, packet);
+        return NetworkPolicyMatcher.Mismatch(checks, ingress, packet, c.PacketDescription);
     }
 
     /// <summary>The EPG without its application profile (<c>aci-containers-kube|db</c> reads as <c>db</c>) for one-line causes.</summary>
@@ -74,8 +113,11 @@ public static class DropExplainer
         var noun = selecting.Count == 1 ? "NetworkPolicy" : "NetworkPolicies";
         var their = selecting.Count == 1 ? "its" : "their";
         var shortList = selecting.Count <= 2 ? list : $"{selecting[0]}, {selecting[1]} +{selecting.Count - 2}";
-        return new DropExplanation(
-            $"{char.ToUpperInvariant(direction[0])}{direction[1..]} of {who} is isolated by {noun} {list}; none of {their} rules allows {c.PacketDescription} (br-access {c.TableName}).",
+        var head = $"{char.ToUpperInvariant(direction[0])}{direction[1..]} of {who} is isolated by {noun} {list}";
+        var what = WhatFailed(direction == "ingress", pod!, policies.Where(p => selecting.Contains(p.Key)).ToList(), c);
+        return new DropExplanation(what is null
+                ? $"{head}; none of {their} rules allows {c.PacketDescription} (br-access {c.TableName})."
+                : $"{head}: {what} (br-access {c.TableName}).",
             selecting, $"{noun} {shortList}");
     }
 }

@@ -20,6 +20,9 @@ public sealed class LabelSelector
     /// <summary>True when the selector has no requirement (selects everything).</summary>
     public bool IsEmpty => _matchLabels.Count == 0 && _expressions.Count == 0;
 
+    /// <summary>The label keys the selector looks at.</summary>
+    public IReadOnlySet<string> Keys => _matchLabels.Keys.Concat(_expressions.Select(e => e.Key)).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Reads a selector object; a missing/null element means "everything". Unknown operators never match.</summary>
     public static LabelSelector FromJson(JsonElement element)
     {
