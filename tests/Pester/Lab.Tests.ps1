@@ -148,6 +148,21 @@ Describe 'Failures between the API server and a node' {
     }
 }
 
+Describe 'Stale service backends' {
+    AfterEach { Invoke-LabCli faults --reset | Out-Null }
+
+    It 'reports a backend that is no longer an endpoint (node gone) as a warning and an Unknown verdict, never a delivery' {
+        # node-b is gone: the API's EndpointSlices drop coredns-2, but node-a's service flows still load-balance to it.
+        Invoke-LabCli faults --node-removed node-b | Out-Null
+        $warnings = $null
+        $summary = Get-AciServiceTrace shop/client kube-system/kube-dns -Protocol Udp -DestinationPort 53 -SourcePort 40000 -Output Summary @Kube -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
+        $summary.Verdict | Should -Be 'Unknown'
+        $summary.Reason | Should -Match '^Stale service backend: node-a''s service flows load-balanced 10\.96\.0\.10:53 to \S+, which is not an endpoint of Service kube-system/kube-dns \(its endpoints: kube-system/coredns-1 '
+        "$warnings" | Should -Match 'Stale service backend'
+        Get-AciServiceTrace shop/client kube-system/kube-dns -Protocol Udp -DestinationPort 53 -SourcePort 40000 -Quiet @Kube -WarningAction SilentlyContinue | Should -BeFalse
+    }
+}
+
 Describe 'Streaming, cancellation and progress' {
     AfterEach { Invoke-LabCli faults --reset | Out-Null }
 

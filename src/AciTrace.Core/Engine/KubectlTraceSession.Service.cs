@@ -48,6 +48,7 @@ public sealed partial class KubectlTraceSession
             var judgement = requestOutcomes[0].Judgement;
             ResolvedPod? backend = null;
             FabricDrop? fabric = null;
+            string? stale = null;
             L4 backendL4 = l4;
             if (judgement.Verdict != TraceVerdict.Drop)
             {
@@ -56,6 +57,15 @@ public sealed partial class KubectlTraceSession
                 else
                 {
                     var target = slices.SelectMany(s => s.Endpoints).FirstOrDefault(e => e.Addresses.Contains(backendIp));
+                    if (target is null)
+                    {
+                        var current = slices.SelectMany(s => s.Endpoints).Where(e => e.Ready)
+                            .Select(e => e.PodName is { } n ? $"{e.PodNamespace}/{n} {string.Join("/", e.Addresses)}" : string.Join("/", e.Addresses)).ToList();
+                        stale = $"Stale service backend: {src.Node}'s service flows load-balanced {clusterIp}:{port.Port} to {backendIp}, which is not an endpoint of Service {svc.Key} " +
+                            $"(its endpoints: {(current.Count == 0 ? "none" : string.Join(", ", current))}). The node's opflex service file is out of date (an endpoint removed, a node gone, " +
+                            $"or the agent lagging): check the aci-containers-host logs on {src.Node}.";
+                        Emit(new WarningEvent(stale));
+                    }
                     var targetPort = slices.SelectMany(s => s.Ports).FirstOrDefault(p => p.Name == port.Name && p.Protocol.Equals(proto.ToString(), StringComparison.OrdinalIgnoreCase))?.Port
                         ?? port.TargetPortNumber ?? l4.DestinationPort;
                     backendL4 = l4 with { DestinationPort = targetPort };
@@ -79,14 +89,14 @@ public sealed partial class KubectlTraceSession
                         else if (backend.HostNetwork)
                             notes.Add($"The backend {backend.Pod.Key} uses the host network of {backend.Node}: the fabric delivers to the node's network stack.");
                     }
-                    else
+                    else if (stale is null)
                         notes.Add($"The backend {backendIp} is not a pod (no targetRef in the EndpointSlices): traffic goes to the node network.");
                 }
             }
             var summaries = new List<AciTraceSummary>
             {
                 Summarize(id, "Service", TraceDirection.Request, src.Pod.Key, "svc/" + svc.Key, src.Address, clusterIp, l4, requestOutcomes, notes,
-                    endsAtNode: backend is null || backend.HostNetwork, fabric: fabric,
+                    endsAtNode: backend is null || backend.HostNetwork, fabric: fabric, stale: stale,
                     deliveredTo: backend is null ? null : $"backend {backend.Pod.Key}"),
             };
             if (_r.IncludeReply)

@@ -394,7 +394,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
         /// </summary>
         private AciTraceSummary Summarize(string id, string kind, TraceDirection dir, string source, string destination,
             IPAddress? srcAddr, IPAddress? dstAddr, L4 l4, IReadOnlyList<LegOutcome> outcomes, IReadOnlyList<string> notes,
-            bool endsAtNode, bool notTraced = false, FabricDrop? fabric = null, string? deliveredTo = null)
+            bool endsAtNode, bool notTraced = false, FabricDrop? fabric = null, string? deliveredTo = null, string? stale = null)
         {
             var passes = outcomes.SelectMany(o => o.Passes).ToList();
             var drop = passes.FirstOrDefault(p => p.Verdict == TraceVerdict.Drop && p.DropTable is not null)
@@ -417,6 +417,12 @@ public sealed partial class KubectlTraceSession : ITraceSession
             {
                 verdict = TraceVerdict.Drop;
                 reason = drop.Reason;
+            }
+            else if (stale is not null)
+            {
+                // The node sent the packet to an address Kubernetes no longer lists: no verdict about the Service holds.
+                verdict = TraceVerdict.Unknown;
+                reason = stale;
             }
             else
             {
