@@ -30,6 +30,13 @@ Describe 'Tracing the lab' {
         $hops.DestinationPort | Sort-Object -Unique | Should -Be 8080
     }
 
+    It 'shows the tunnel id a cross-node packet arrives with, and that the leaf set the EPG br-int reads from it' {
+        $arrival = Get-AciPodTrace shop/client shop/web-2 -DestinationPort 8080 @Kube -ErrorAction Stop |
+            Where-Object { $_.Node -eq 'node-b' -and $_.InPortName -eq 'vxlan0' }
+        $arrival.TunnelId | Should -Be '0x8c8010'
+        $arrival.SourceEpg | Should -Match 'VNID set by the leaf, not the sender''s EPG'
+    }
+
     It 'finds a drop in the fabric (no contract across nodes) with Where-Object Verdict -eq Drop on the default output' {
         $drops = @(Get-AciPodTrace jobs/job-1 data/db-2 -DestinationPort 5432 @Kube -ErrorAction Stop | Where-Object Verdict -eq Drop)
         $drops.Count | Should -Be 1

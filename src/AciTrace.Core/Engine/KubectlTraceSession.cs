@@ -319,7 +319,10 @@ public sealed partial class KubectlTraceSession : ITraceSession
                     lock (_policyCache) _policyCache[ns] = list;
                 }
             var broadcast = leg.Command.Flow.Contains("dl_dst=ff:ff:ff:ff:ff:ff", StringComparison.OrdinalIgnoreCase);
-            var legContext = new LegContext(_traceId, leg.Direction, leg.Number, leg.Node, facts, broadcast);
+            var legContext = new LegContext(_traceId, leg.Direction, leg.Number, leg.Node, facts, broadcast)
+            {
+                ArrivalTunnelId = FlowFields.Value(leg.Command.Flow, "tun_id"),
+            };
             var passes = TraceAssembler.Assemble(legContext, parsed, judgement, (pass, judged) => ReasonFor(leg, pass, judged, facts));
             return new LegOutcome(leg, passes, judgement, clock.Elapsed);
         }

@@ -8,7 +8,11 @@ namespace AciTrace.Engine;
 
 /// <summary>What the assembler needs to know about the leg; <c>Broadcast</c>: the packet is a broadcast (ARP request),
 /// so copies flooded to other endpoints are expected.</summary>
-internal sealed record LegContext(string TraceId, TraceDirection Direction, int Leg, string Node, NodeFacts? Facts, bool Broadcast = false);
+internal sealed record LegContext(string TraceId, TraceDirection Direction, int Leg, string Node, NodeFacts? Facts, bool Broadcast = false)
+{
+    /// <summary>The VXLAN tunnel id the leg's packet arrives with from the fabric (null: it starts at a pod).</summary>
+    public string? ArrivalTunnelId { get; init; }
+}
 
 /// <summary>Turns parsed + judged trace text into the PowerShell-facing <see cref="AciBridgePass"/> objects.</summary>
 internal static partial class TraceAssembler
@@ -45,6 +49,11 @@ internal static partial class TraceAssembler
             var hops = pass.Hops.Select((h, step) => Hop(leg, pass, kind, judged, h, step, step == pass.Hops.Count - 1)).ToList();
             var inPort = InPortOf(pass, parsed, passes, leg.Facts);
             var (srcEpg, dstEpg) = Epgs(hops);
+            var inPortName = inPort is int ipn ? AciDecoder.PortName(pass.Bridge, ipn, leg.Facts) : null;
+            var fromFabric = leg.ArrivalTunnelId is not null && inPortName is not null && inPortName.StartsWith("vxlan", StringComparison.Ordinal);
+            // The leaf delivers a packet with the VNID of the destination's EPG, so the EPG br-int derives from it
+            // is not the sender's: say so rather than present it as the source EPG.
+            if (fromFabric && srcEpg is not null) srcEpg += " (VNID set by the leaf, not the sender's EPG)";
             var dropTable = judged.Verdict == TraceVerdict.Drop ? judged.DropTable : null;
             (string Reason, string? Cause) explained = forkedOnly ? (ForkReason(pass, judged), null)
                 : floodCopy ? ($"broadcast copy flooded to port {judged.OutPort} ({OutName(pass, judged, leg.Facts) ?? "?"}), another endpoint of the flood domain", null)
@@ -59,10 +68,10 @@ internal static partial class TraceAssembler
                 Bridge = pass.Bridge,
                 IsResume = pass.IsResume,
                 InPort = inPort,
-                InPortName = inPort is int ip ? AciDecoder.PortName(pass.Bridge, ip, leg.Facts) : null,
+                InPortName = inPortName,
                 OutPort = judged.OutPort,
                 OutPortName = OutName(pass, judged, leg.Facts),
-                TunnelId = judged.TunnelId,
+                TunnelId = judged.TunnelId ?? (fromFabric ? leg.ArrivalTunnelId : null),
                 TunnelDestination = judged.TunnelDestination,
                 SourceEpg = srcEpg,
                 DestinationEpg = dstEpg,
