@@ -51,6 +51,19 @@ Describe 'Tracing the lab' {
         $summary.Outcome | Should -Be 'Drop at fabric (ACI leaf): no contract batch -> backend'
     }
 
+    It 'names the port of a service hairpin (IN_PORT) and reports its loopback source rewrite as SNAT' {
+        # web-1 reaches its own Service and is load-balanced to itself: br-int sends the packet back out of the patch
+        # port it came in by, with the Service IP as its source.
+        $passes = @(Get-AciServiceTrace shop/web-1 shop/web -DestinationPort 80 @Kube -ErrorAction Stop)
+        $hairpin = $passes | Where-Object Bridge -eq 'br-int'
+        $hairpin.OutPortName | Should -Be $hairpin.InPortName
+        $hairpin.OutPortName | Should -Match '^pi-veth'
+        $hairpin.Reason | Should -Match 'back through its input patch port \(IN_PORT\)'
+        $summary = Get-AciServiceTrace shop/web-1 shop/web -DestinationPort 80 -Output Summary @Kube -ErrorAction Stop
+        $summary.Verdict | Should -Be 'Deliver'
+        $summary.SnatAddress | Should -Be '10.96.0.80'
+    }
+
     It 'names contract roles from the contract, not from who sends (the provider opening a connection)' {
         $summary = Get-AciPodTrace data/db-1 shop/client -DestinationPort 8080 -Output Summary @Kube -ErrorAction Stop
         $summary.Verdict | Should -Be 'Drop'

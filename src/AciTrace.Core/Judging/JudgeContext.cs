@@ -24,6 +24,13 @@ public sealed class JudgeContext
     /// <summary>The table whose <c>ip_src</c> rewrite is SNAT: its own setting, else 8 (SNAT_TABLE) for br-int.</summary>
     public int? SnatTableFor(string bridge) => For(bridge).SnatTable ?? (bridge == "br-int" ? 8 : null);
 
+    /// <summary>
+    /// The table whose <c>ip_src</c> rewrite is the service loopback (a backend reaching its own Service gets the
+    /// Service IP as source, so its reply comes back through OVS): 6 (SERVICE_NEXTHOP_TABLE) for br-int. Reported as
+    /// SNAT, since that is what it does to the packet.
+    /// </summary>
+    public static int? LoopbackSnatTableFor(string bridge) => bridge == "br-int" ? 6 : null;
+
     /// <summary>EXP_DROP_TABLE of the opflex agent's bridges.</summary>
     public static int? DefaultDropTable(string bridge) => bridge switch
     {

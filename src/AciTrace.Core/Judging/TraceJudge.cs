@@ -97,7 +97,7 @@ public static class TraceJudge
     // ---------------------------------------------------------------------------------------------------------
     // One pass on its own
 
-    private sealed record OutputEvent(int? Port, OutputKind Kind, string? Peer, int Table, int Line);
+    private sealed record OutputEvent(int? Port, OutputKind Kind, string? Peer, int Table, int Line, bool ToInPort = false);
 
     private sealed record DropEvent(DropKind Kind, int Table, int Depth, string Reason);
 
@@ -114,7 +114,7 @@ public static class TraceJudge
 
     private sealed record Decision(int Pass, TraceVerdict Verdict, string Reason, int? DropTable = null,
         DropKind DropKind = DropKind.None, int? OutPort = null, OutputKind OutputKind = OutputKind.None,
-        string? Peer = null);
+        string? Peer = null, bool ToInPort = false);
 
     private static Outcome Evaluate(ParsedPass pass, IReadOnlyList<ParsedPass> all, List<int>? successors,
         JudgeContext context)
@@ -122,6 +122,7 @@ public static class TraceJudge
         var facts = context.For(pass.Bridge);
         int? dropTable = context.DropTableFor(pass.Bridge);
         int? snatTable = context.SnatTableFor(pass.Bridge);
+        int?[] snatTables = [snatTable, JudgeContext.LoopbackSnatTableFor(pass.Bridge)];
         var result = new Outcome();
         var outputs = new List<OutputEvent>();
         var drops = new List<DropEvent>();
@@ -160,7 +161,7 @@ public static class TraceJudge
             else if (hop.Actions.Count == 1 && hop.Actions[0].Text == "drop" && hop.Actions[0].Children.Count == 0)
                 drops.Add(new DropEvent(DropKind.DropAction, hop.Table, hop.Depth, $"explicit drop action in table {hop.Table}"));
             foreach (var a in hop.Actions)
-                Visit(a, hop, pass, facts, snatTable, inPort, patchByLine, outputs, drops, result);
+                Visit(a, hop, pass, facts, snatTables, inPort, patchByLine, outputs, drops, result);
         }
         foreach (var raw in pass.RawLines)
         {
@@ -215,9 +216,10 @@ public static class TraceJudge
         }
         else if (includeDeferred && First(e => e.Kind == OutputKind.PatchPort) is { } patch)
         {
+            var through = patch.ToInPort && patch.Port is null ? "back through its input patch port (IN_PORT)" : $"to patch port {PortText(patch.Port)}";
             d = new Decision(idx, TraceVerdict.Forward,
-                $"output to patch port {PortText(patch.Port)}{(patch.Peer is null ? "" : " towards " + patch.Peer)} in table {patch.Table}",
-                OutPort: patch.Port, OutputKind: OutputKind.PatchPort, Peer: patch.Peer);
+                $"output {through}{(patch.Peer is null ? "" : " towards " + patch.Peer)} in table {patch.Table}",
+                OutPort: patch.Port, OutputKind: OutputKind.PatchPort, Peer: patch.Peer, ToInPort: patch.ToInPort);
         }
         else if (First(e => e.Kind == OutputKind.OtherPort) is { } other)
         {
@@ -282,12 +284,13 @@ public static class TraceJudge
 
     private static string PortText(int? port) => port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?";
 
-    private static void Visit(ParsedAction a, ParsedHop hop, ParsedPass pass, BridgePorts facts, int? snatTable, int? inPort,
+    private static void Visit(ParsedAction a, ParsedHop hop, ParsedPass pass, BridgePorts facts, int?[] snatTables, int? inPort,
         Dictionary<int, string>? patchByLine, List<OutputEvent> outputs, List<DropEvent> drops, Outcome o)
     {
         string text = a.Text;
         int? port = null;
         bool isOutput = false;
+        bool toInPort = false;
         if (text.StartsWith("output:", StringComparison.Ordinal))
         {
             isOutput = true;
@@ -303,6 +306,7 @@ public static class TraceJudge
         else if (text == "IN_PORT" || text == "output:IN_PORT")
         {
             isOutput = true;
+            toInPort = true;
             port = inPort;
         }
         else if (text.StartsWith("CONTROLLER", StringComparison.Ordinal) || text.StartsWith("controller(", StringComparison.Ordinal)
@@ -325,7 +329,7 @@ public static class TraceJudge
         }
         else
         {
-            ExtractFields(text, hop, snatTable, o);
+            ExtractFields(text, hop, snatTables, o);
         }
 
         bool tunnelHint = false;
@@ -388,15 +392,15 @@ public static class TraceJudge
                 else if (tunnelHint || port is int p3 && facts.TunnelPorts.Contains(p3)) kind = OutputKind.Tunnel;
                 else if (port is int p4 && facts.UplinkPorts.Contains(p4)) kind = OutputKind.Uplink;
                 else kind = OutputKind.OtherPort;
-                outputs.Add(new OutputEvent(port, kind, peer, hop.Table, a.Line));
+                outputs.Add(new OutputEvent(port, kind, peer, hop.Table, a.Line, toInPort));
             }
         }
 
         foreach (var child in a.Children)
-            Visit(child, hop, pass, facts, snatTable, inPort, patchByLine, outputs, drops, o);
+            Visit(child, hop, pass, facts, snatTables, inPort, patchByLine, outputs, drops, o);
     }
 
-    private static void ExtractFields(string text, ParsedHop hop, int? snatTable, Outcome o)
+    private static void ExtractFields(string text, ParsedHop hop, int?[] snatTables, Outcome o)
     {
         if (text.StartsWith("set_field:", StringComparison.Ordinal))
         {
@@ -407,7 +411,7 @@ public static class TraceJudge
             if (field.SequenceEqual("tun_id")) o.TunnelId = value;
             else if (field.SequenceEqual("tun_dst")) o.TunnelDestination = OvsText.LeadingIPv4(value) ?? OvsText.ToDottedQuad(value);
             else if (field.SequenceEqual("ip_dst") || field.SequenceEqual("nw_dst")) o.Dnat ??= OvsText.LeadingIPv4(value);
-            else if ((field.SequenceEqual("ip_src") || field.SequenceEqual("nw_src")) && hop.Table == snatTable)
+            else if ((field.SequenceEqual("ip_src") || field.SequenceEqual("nw_src")) && snatTables.Contains(hop.Table))
                 o.Snat ??= OvsText.LeadingIPv4(value);
             else if (field.SequenceEqual("ct_mark") || field.SequenceEqual("reg12")) o.CtMark ??= value;
             return;
@@ -431,7 +435,7 @@ public static class TraceJudge
         }
         if (text.StartsWith("mod_nw_src:", StringComparison.Ordinal))
         {
-            if (hop.Table == snatTable) o.Snat ??= OvsText.LeadingIPv4(text.AsSpan(11));
+            if (snatTables.Contains(hop.Table)) o.Snat ??= OvsText.LeadingIPv4(text.AsSpan(11));
             return;
         }
         if (text.Contains("nat(", StringComparison.Ordinal))
@@ -577,6 +581,7 @@ public static class TraceJudge
             OutPort = d?.OutPort,
             OutputKind = d?.OutputKind ?? OutputKind.None,
             PeerBridge = d?.Peer,
+            OutputToInPort = d?.ToInPort ?? false,
             // A drop exported to the drop-log Geneve port also ends in set(tunnel(...)): that is the log's tunnel,
             // not the packet's, so a pass reports a tunnel only when it did not drop the packet.
             TunnelId = verdict == TraceVerdict.Drop ? null : o.TunnelId,

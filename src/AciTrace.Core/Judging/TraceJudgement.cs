@@ -58,6 +58,8 @@ public sealed class PassJudgement
     public OutputKind OutputKind { get; init; }
     /// <summary>For a patch output, the bridge it leads to.</summary>
     public string? PeerBridge { get; init; }
+    /// <summary>The output was <c>IN_PORT</c>: back through the port the packet entered by (a service hairpin).</summary>
+    public bool OutputToInPort { get; init; }
     /// <summary>VXLAN id written in this pass (hex as printed, e.g. <c>0x8c8010</c>).</summary>
     public string? TunnelId { get; init; }
     /// <summary>Tunnel destination written in this pass, as a dotted quad.</summary>
