@@ -63,7 +63,8 @@ internal static partial class KubectlErrors
             var terminated = CommandTerminated().Matches(stderr);
             if (terminated.Count > 0)
             {
-                int code = int.Parse(terminated[^1].Groups[1].Value, CultureInfo.InvariantCulture);
+                // An exit code beyond Int32 is not one a process can have: report it as unknown (-1), never throw.
+                int code = int.TryParse(terminated[^1].Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : -1;
                 string remoteStderr = CommandTerminated().Replace(stderr, "").Trim();
                 string command = CommandLineText.Format(context.RemoteArgv!);
                 string shownErr = remoteStderr.Length == 0 ? "(no stderr)" : Truncate(remoteStderr, 2000);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AciTrace.Discovery;
 
 namespace AciTrace.Policy;
 
@@ -27,22 +28,13 @@ public sealed class LabelSelector
     public static LabelSelector FromJson(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object) return Everything;
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (element.TryGetProperty("matchLabels", out var ml) && ml.ValueKind == JsonValueKind.Object)
-            foreach (var p in ml.EnumerateObject())
-                labels[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.ToString();
-        var reqs = new List<(string, string, IReadOnlyList<string>?)>();
-        if (element.TryGetProperty("matchExpressions", out var me) && me.ValueKind == JsonValueKind.Array)
-            foreach (var e in me.EnumerateArray())
-            {
-                if (e.ValueKind != JsonValueKind.Object) continue;
-                var key = e.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : "";
-                var op = e.TryGetProperty("operator", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()! : "";
-                var values = new List<string>();
-                if (e.TryGetProperty("values", out var v) && v.ValueKind == JsonValueKind.Array)
-                    values.AddRange(v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!));
-                reqs.Add((key, op, values));
-            }
+        // The tolerant readers of Discovery.Json: a value that is not valid text is absent, never an exception.
+        var labels = element.Prop("matchLabels").StringMap();
+        var reqs = element.Prop("matchExpressions").Items()
+            .Where(e => e.ValueKind == JsonValueKind.Object)
+            .Select(e => (e.Prop("key").Str() ?? "", e.Prop("operator").Str() ?? "",
+                (IReadOnlyList<string>?)e.Prop("values").Items().Select(x => x.Str()).OfType<string>().ToList()))
+            .ToList();
         return FromParts(labels, reqs);
     }
 

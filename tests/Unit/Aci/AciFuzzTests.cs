@@ -1,5 +1,10 @@
 using System.Text;
+using System.Text.Json;
 using AciTrace.Aci;
+using AciTrace.Discovery;
+using AciTrace.Engine;
+using AciTrace.Kube;
+using AciTrace.Packets;
 
 namespace AciTrace.Tests.Unit.Aci;
 
@@ -191,5 +196,130 @@ public class AciFuzzTests
                 _ = AciDecoder.DecodeAction(AciBridge.Access, line, facts)?.ToString();
             }
         });
+    }
+
+    [Fact]
+    public void NodeFactsOutput()
+    {
+        // A real exec of the node-facts script (through kubectl, into the demo lab's host pod of node-a).
+        var seed = File.ReadAllBytes(AciFixtures.PathOf("node-facts-output.bin"));
+        var complete = 0;
+        var withEndpoints = 0;
+        Run("node facts", seed, 8008, b =>
+        {
+            var output = NodeFactsScript.Parse(b);
+            var (facts, snats, warnings) = NodeFactsLoader.Build("node-a", output);
+            Assert.NotNull(warnings);
+            _ = snats.Count;
+            if (output.PolicyDumpExitCode is not null) complete++;
+            if (facts.Endpoints.Count > 0) withEndpoints++;
+            foreach (var ep in facts.Endpoints) _ = facts.EndpointByIp(ep.Ips.FirstOrDefault() ?? "");
+        });
+        Assert.InRange(complete, 1, Iterations - 1);
+        Assert.InRange(withEndpoints, 1, Iterations);
+    }
+
+    [Theory]
+    [InlineData("kube-pods.json", 9001)]
+    [InlineData("kube-services.json", 9002)]
+    [InlineData("kube-endpointslices.json", 9003)]
+    [InlineData("kube-networkpolicies.json", 9004)]
+    public void KubernetesJsonReaders(string file, int seed)
+    {
+        // Real `kubectl get <kind> -A -o json` output of the demo lab. Text that is not JSON is kubectl's problem
+        // (KubectlInvalidOutput); JSON of any shape must be read without an exception.
+        var json = 0;
+        Run(file, Encoding.UTF8.GetBytes(AciFixtures.Text(file)), seed, b =>
+        {
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(b);
+            }
+            catch (JsonException)
+            {
+                return;
+            }
+            using (doc)
+            {
+                json++;
+                foreach (var item in doc.RootElement.Prop("items").Items().Append(doc.RootElement))
+                {
+                    var pod = PodInfo.FromJson(item);
+                    _ = pod.AddressFor(preferIPv6: true);
+                    _ = pod.Key;
+                    _ = ServiceInfo.FromJson(item).Key;
+                    _ = EndpointSliceInfo.FromJson(item).Endpoints.Count;
+                    var np = NetworkPolicyInfo.FromJson(item);
+                    _ = np.PodSelector.Matches(pod.Labels);
+                    foreach (var rule in np.IngressRules.Concat(np.EgressRules))
+                        _ = AciTrace.Explain.NetworkPolicyMatcher.Check(np, rule,
+                            new AciTrace.Explain.PolicyPacket(pod, pod, "10.2.0.10", pod, TraceProtocol.Tcp, 80));
+                }
+            }
+        });
+        Assert.InRange(json, 1, Iterations - 1);
+    }
+
+    [Fact]
+    public void KubectlErrorMapper()
+    {
+        // kubectl's own stderr lines (the mapping tests' cases); every mutation must still map to a typed error.
+        string[] seeds =
+        [
+            "Error from server (NotFound): pods \"nope\" not found\n",
+            "Error from server (Forbidden): pods \"aci-containers-host-abcde\" is forbidden: User \"alice\" cannot create resource \"pods/exec\" in API group \"\" in the namespace \"aci-containers-system\"\n",
+            "error: unable to upgrade connection: error dialing backend: dial tcp 10.0.176.66:10250: connect: connection refused\n",
+            "Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout\n",
+            "error: You must be logged in to the server (Unauthorized)\n",
+            "command terminated with exit code 2\novs-appctl: br-nope: unknown bridge\n",
+            "E1122 10:00:00.000000 1 memcache.go:265] couldn't get current server API group list\nerror: context \"x\" does not exist\n",
+        ];
+        var context = new KubectlCallContext(KubeResource.Pods, "aci-containers-system", "aci-containers-openvswitch-abcde", "aci-containers-openvswitch",
+            ["ovs-appctl", "ofproto/trace", "br-int", "in_port=1"]);
+        var classified = 0;
+        var i = 0;
+        foreach (var seed in seeds)
+        {
+            Run("kubectl stderr", Encoding.UTF8.GetBytes(seed), 9100 + i++, b =>
+            {
+                var ex = KubectlErrors.Map(1, Utf8(b), "", context);
+                Assert.False(string.IsNullOrWhiteSpace(ex.ErrorId));
+                Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+                Assert.True(Enum.IsDefined(ex.Kind));
+                if (ex.ErrorId != "KubectlFailed") classified++;
+            });
+        }
+        Assert.InRange(classified, Iterations, seeds.Length * Iterations - 1);
+    }
+
+    [Fact]
+    public void RawTraceConverterAndDpifShowPortMaps()
+    {
+        // ConvertFrom-AciOvsTrace's inputs: captured traces and a captured `ovs-appctl dpif/show`.
+        var traces = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Traces");
+        var ports = File.ReadAllText(Path.Combine(traces, "_cluster", "nodeA", "dpif-show.txt"));
+        var judged = 0;
+        Run("dpif/show", Encoding.UTF8.GetBytes(ports), 9201, b =>
+        {
+            foreach (var (bridge, map) in OvsPortMap.ParseAll(Utf8(b)))
+                foreach (var (port, name) in map.Ports) Assert.True(map.TryGetPort(name, out _) && bridge.Length > 0 && map.NameOf(port) is not null);
+        });
+        var maps = OvsPortMap.ParseAll(ports);
+        Run("raw trace", Encoding.UTF8.GetBytes(File.ReadAllText(Path.Combine(traces, "cross-node-egress", "trace.txt"))), 9202, b =>
+        {
+            var text = Utf8(b);
+            foreach (var chunk in RawTraceConverter.Split([text]))
+            {
+                var trace = RawTraceConverter.Convert(chunk, new RawTraceOptions { Node = "nodeA", PortMaps = maps, DestinationPorts = ["veth5a3b1c2d"] });
+                if (trace is null) continue;
+                Assert.True(Enum.IsDefined(trace.Summary.Verdict));
+                Assert.Equal(trace.Passes.Count, trace.Summary.Passes.Count);
+                if (trace.Summary.Verdict == TraceVerdict.Forward) judged++;
+            }
+            _ = FlowFields.SourceAddress(text);
+            _ = FlowFields.DestinationPort(text);
+        });
+        Assert.InRange(judged, 1, Iterations - 1);
     }
 }

@@ -7,7 +7,7 @@ namespace AciTrace.Tests.Unit.Ovs;
 
 public class ParserFuzzTests
 {
-    /// <summary>Every real and reconstructed sample text.</summary>
+    /// <summary>Every sample text: the synthetic ones (fields), the ACI samples (properties) and every captured fixture trace.</summary>
     internal static IReadOnlyList<string> AllSamples()
     {
         var list = new List<string>();
@@ -15,8 +15,19 @@ public class ParserFuzzTests
         {
             foreach (var f in type.GetFields(BindingFlags.Public | BindingFlags.Static))
                 if (f.FieldType == typeof(string)) list.Add((string)f.GetValue(null)!);
+            foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Static))
+                if (p.PropertyType == typeof(string)) list.Add((string)p.GetValue(null)!);
         }
-        return list;
+        list.AddRange(Directory.GetFiles(ClusterFixtureFiles.TracesDirectory, "trace.txt", SearchOption.AllDirectories).Select(File.ReadAllText));
+        return list.Distinct().ToList();
+    }
+
+    [Fact]
+    public void TheCorpusHoldsTheCapturedAciTraces()
+    {
+        var samples = AllSamples();
+        Assert.Contains(ParserAciSamples.NoContract, samples);
+        Assert.True(samples.Count(s => s.Contains("bridge(\"br-int\")", StringComparison.Ordinal)) >= 25, "the captured fixture traces are missing from the corpus");
     }
 
     private static readonly string[] Junk =
