@@ -64,6 +64,16 @@ Describe 'Tracing the lab' {
         $summary.SnatAddress | Should -Be '10.96.0.80'
     }
 
+    It 'follows ACI CNI for egress to a Service: allowed when the rule admits all endpoints, else dropped with the endpoint left out' {
+        (Get-AciServiceTrace shop/auditor kube-system/kube-dns -Protocol Udp -DestinationPort 53 -Output Summary @Kube -ErrorAction Stop).Verdict | Should -Be 'Deliver'
+        $summary = Get-AciServiceTrace shop/auditor shop/web -DestinationPort 80 -Output Summary @Kube -ErrorAction Stop
+        $summary.Verdict | Should -Be 'Drop'
+        $summary.DropTableName | Should -Be 'SEC_GROUP_OUT_TABLE'
+        $summary.Reason | Should -Match 'before the Service DNAT, so Service shop/web \(10\.96\.0\.80:80\) is allowed only by a rule that admits all its endpoints on TCP port 8080'
+        $summary.Reason | Should -Match 'admits shop/web-1 \(10\.2\.0\.10\) but not shop/web-2 \(10\.2\.1\.10\)'
+        (Get-AciPodTrace shop/auditor shop/web-1 -DestinationPort 8080 -Output Summary @Kube -ErrorAction Stop).Verdict | Should -Be 'Deliver'
+    }
+
     It 'names contract roles from the contract, not from who sends (the provider opening a connection)' {
         $summary = Get-AciPodTrace data/db-1 shop/client -DestinationPort 8080 -Output Summary @Kube -ErrorAction Stop
         $summary.Verdict | Should -Be 'Drop'

@@ -40,6 +40,10 @@ public sealed partial class KubectlTraceSession
             var srcFacts = await _s.NodeFactsAsync(src.System!, _ct).ConfigureAwait(false);
             var localBackends = slices.SelectMany(x => x.Endpoints).Where(e => e.NodeName == src.Node)
                 .SelectMany(e => e.Addresses).Select(a => srcFacts.Facts.EndpointByIp(a.ToString())?.HostInterface).OfType<string>().ToList();
+            // Kept for explaining an egress drop at br-access, which sees the ClusterIP (before the DNAT).
+            _serviceTarget = (svc, port, clusterIp, slices,
+                slices.SelectMany(x => x.Ports).FirstOrDefault(x => x.Name == port.Name && x.Protocol.Equals(proto.ToString(), StringComparison.OrdinalIgnoreCase))?.Port
+                    ?? port.TargetPortNumber ?? port.Port);
             var first = Leg(TraceDirection.Request, src, "br-access",
                 PacketPlanner.Ip(PortRef.Named(src.Veth!), src.Mac, PacketPlanner.RouterMac, src.Address, clusterIp, l4, reply: false),
                 null, localBackends, $"{src.Pod.Key} to Service {svc.Key} ({clusterIp}:{port.Port}) on {src.Node}");

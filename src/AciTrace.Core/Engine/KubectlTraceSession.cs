@@ -318,6 +318,9 @@ public sealed partial class KubectlTraceSession : ITraceSession
                     }
                     lock (_policyCache) _policyCache[ns] = list;
                 }
+            if (judgement.Verdict == TraceVerdict.Drop && _serviceTarget is { } target && _serviceEgress is null
+                && FlowFields.DestinationAddress(leg.Command.Flow) == target.ClusterIp.ToString())
+                _serviceEgress = await ServiceEgressAsync(target).ConfigureAwait(false);
             var broadcast = leg.Command.Flow.Contains("dl_dst=ff:ff:ff:ff:ff:ff", StringComparison.OrdinalIgnoreCase);
             var legContext = new LegContext(_traceId, leg.Direction, leg.Number, leg.Node, facts, broadcast)
             {
@@ -328,6 +331,31 @@ public sealed partial class KubectlTraceSession : ITraceSession
         }
 
         private string _traceId = "";
+        private (ServiceInfo Service, ServicePortInfo Port, IPAddress ClusterIp, IReadOnlyList<EndpointSliceInfo> Slices, int TargetPort)? _serviceTarget;
+        private ServiceEgress? _serviceEgress;
+
+        /// <summary>The Service's endpoints with their pods (read only when a drop needs explaining).</summary>
+        private async Task<ServiceEgress> ServiceEgressAsync((ServiceInfo Service, ServicePortInfo Port, IPAddress ClusterIp, IReadOnlyList<EndpointSliceInfo> Slices, int TargetPort) t)
+        {
+            var endpoints = new List<(PodInfo? Pod, string Address)>();
+            foreach (var e in t.Slices.SelectMany(x => x.Endpoints).Where(e => e.Ready))
+            {
+                PodInfo? pod = null;
+                if (e.PodNamespace is { } ns && e.PodName is { } name)
+                {
+                    try
+                    {
+                        pod = await _s._discovery.PodAsync(ns, name, _ct).ConfigureAwait(false);
+                    }
+                    catch (AciTraceException)
+                    {
+                        // an endpoint whose pod cannot be read is named by its address
+                    }
+                }
+                endpoints.AddRange(e.Addresses.Select(a => (pod, a.ToString())));
+            }
+            return new ServiceEgress(t.Service.Key, t.ClusterIp.ToString(), t.Port.Port, t.TargetPort, endpoints);
+        }
 
         /// <summary>
         /// Port roles for the judge; the destination veth counts on br-access only (on br-int a <c>pi-</c> port of the
@@ -358,7 +386,8 @@ public sealed partial class KubectlTraceSession : ITraceSession
             var flow = leg.Command.Flow;
             var packet = new PolicyPacketFacts(_r.Protocol, FlowFields.DestinationPort(flow), FlowFields.SourceAddress(flow), FlowFields.DestinationAddress(flow));
             var explanation = DropExplainer.Explain(new DropContext(kind, table, AciTables.Name(kind, table), _packetDescription,
-                sending.Sender, sending.Receiver, policies.Sender, policies.Receiver, srcEpg, dstEpg, judged.Reason, contracts, packet));
+                sending.Sender, sending.Receiver, policies.Sender, policies.Receiver, srcEpg, dstEpg, judged.Reason, contracts, packet,
+                _serviceEgress is { } svcEgress && FlowFields.DestinationAddress(flow) == svcEgress.ClusterIp ? svcEgress : null));
             return (explanation.Reason, explanation.Cause);
         }
 

@@ -17,7 +17,14 @@ public sealed record DropContext(
     string? DestinationEpg,
     string? FallbackReason,
     IReadOnlyList<ContractBinding>? Contracts = null,
-    PolicyPacketFacts? Packet = null);
+    PolicyPacketFacts? Packet = null,
+    ServiceEgress? Service = null);
+
+/// <summary>
+/// The Service a packet was addressed to when br-access checked its egress (before the DNAT): its ClusterIP and
+/// port, the target port, and every endpoint (the pod when known, and its address).
+/// </summary>
+public sealed record ServiceEgress(string Service, string ClusterIp, int ServicePort, int TargetPort, IReadOnlyList<(PodInfo? Pod, string Address)> Endpoints);
 
 /// <summary>The packet's protocol, destination port and addresses, for saying which part of a rule it failed.</summary>
 public sealed record PolicyPacketFacts(Engine.TraceProtocol Protocol, int? DestinationPort, string? SourceAddress, string? DestinationAddress);
@@ -85,11 +92,32 @@ public static class DropExplainer
     private static string? WhatFailed(bool ingress, PodInfo pod, IReadOnlyList<NetworkPolicyInfo> selecting, DropContext c)
     {
         if (c.Packet is not { } facts) return null;
+        if (!ingress && c.Service is { } service) return WhatFailedForService(pod, selecting, facts.Protocol, service);
         var peer = ingress ? c.SendingPod : c.ReceivingPod;
         var packet = new PolicyPacket(pod, peer, ingress ? facts.SourceAddress : facts.DestinationAddress,
             ingress ? pod : peer, facts.Protocol, facts.DestinationPort);
         var checks = NetworkPolicyMatcher.Check(selecting, ingress, packet);
         return NetworkPolicyMatcher.Mismatch(checks, ingress, packet, c.PacketDescription);
+    }
+
+    /// <summary>
+    /// ACI CNI checks egress before the Service DNAT: the aci-containers controller adds a Service's ClusterIP to an
+    /// egress rule only when the rule admits ALL the Service's endpoints on its target port. Say which endpoints the
+    /// best rule leaves out.
+    /// </summary>
+    private static string WhatFailedForService(PodInfo pod, IReadOnlyList<NetworkPolicyInfo> selecting, Engine.TraceProtocol protocol, ServiceEgress svc)
+    {
+        var head = $"ACI CNI applies egress rules before the Service DNAT, so Service {svc.Service} ({svc.ClusterIp}:{svc.ServicePort}) is allowed only by a rule that admits all its endpoints on {protocol.ToString().ToUpperInvariant()} port {svc.TargetPort}";
+        var best = selecting.SelectMany(np => np.EgressRules.Select(r => (Policy: np, Rule: r)))
+            .Select(x => (x.Policy, x.Rule, Admitted: svc.Endpoints.Where(e =>
+                NetworkPolicyMatcher.Check(x.Policy, x.Rule, new PolicyPacket(pod, e.Pod, e.Address, e.Pod, protocol, svc.TargetPort)) is { PeerMatches: true, PortMatches: true }).ToList()))
+            .OrderByDescending(x => x.Admitted.Count).FirstOrDefault();
+        if (best.Policy is null || best.Admitted.Count == 0)
+            return $"{head}; no rule admits any of them ({string.Join(", ", svc.Endpoints.Select(Describe))})";
+        var left = svc.Endpoints.Except(best.Admitted).ToList();
+        return $"{head}; the closest rule of {best.Policy.Key} admits {string.Join(", ", best.Admitted.Select(Describe))} but not {string.Join(", ", left.Select(Describe))}";
+
+        static string Describe((PodInfo? Pod, string Address) e) => e.Pod is { } p ? $"{p.Key} ({e.Address})" : e.Address;
     }
 
     /// <summary>The EPG without its application profile (<c>aci-containers-kube|db</c> reads as <c>db</c>) for one-line causes.</summary>

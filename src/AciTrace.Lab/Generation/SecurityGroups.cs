@@ -106,12 +106,26 @@ public sealed class SecurityGroupModel
                 AddRules(rules, sg, $"{i}-ingress", SgDirection.In, r.From, r.Ports, np.Namespace, selected);
             }
         if (types.Contains("Egress"))
+        {
+            var semantics = new GroundTruth.NetworkPolicySemantics(_c);
+            var augments = new List<(ResolvedService Service, ResolvedServicePort Port)>();
             for (var i = 0; i < (np.Spec.Egress?.Count ?? 0); i++)
             {
                 var r = np.Spec.Egress![i];
                 var peers = PeerPods(r.To, np.Namespace);
                 AddRules(rules, sg, $"{i}-egress", SgDirection.Out, r.To, r.Ports, np.Namespace, peers ?? _c.Pods.Where(p => p.HasVeth).ToList());
+                augments.AddRange(semantics.AugmentedServicePorts(np, r));
             }
+            // The controller's service augment: one rule per protocol and Service port, to the ClusterIPs it covers,
+            // because br-access sees the ClusterIP (the DNAT happens later, in br-int).
+            foreach (var g in augments.Distinct().GroupBy(a => (Proto: a.Port.Protocol.ToLowerInvariant(), a.Port.Port)).OrderBy(g => g.Key.Proto).ThenBy(g => g.Key.Port))
+            {
+                var name = $"service_{g.Key.Proto}_{g.Key.Port.ToString(CultureInfo.InvariantCulture)}-ipv4";
+                var proto = g.Key.Proto switch { "udp" => 17, "sctp" => 132, _ => 6 };
+                rules.Add(new SgRule(name, SgDirection.Out, new Classifier($"{sg}-{name}", "ipv4", proto, g.Key.Port, g.Key.Port, Reflexive: true),
+                    g.Select(a => new IpCidr(a.Service.ClusterIp, 32)).Distinct().ToList()));
+            }
+        }
         return new SecurityGroup(sg, rules);
     }
 

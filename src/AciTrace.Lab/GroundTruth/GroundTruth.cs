@@ -64,6 +64,11 @@ public sealed class GroundTruthEngine(ResolvedCluster cluster)
             if (port is not null)
             {
                 var mappings = NodeGenerator.ServiceMappings(cluster).Where(m => m.Service == svc && m.Port == port).ToList();
+                // br-access checks egress before the DNAT, against the ClusterIP and the Service port.
+                var toService = _np.EgressToService(q.Source, svc, port);
+                if (!toService.Allowed)
+                    return [Dropped([], q.Source, q.Source.Node, "br-access", 6,
+                        $"egress NetworkPolicy {toService.Policies} of {q.Source.Key} allows no rule for {proto}/{port.Port} to Service {svc.Key} (no rule covers all its endpoints)", q.Destination, null)];
                 var outcomes = new List<ExpectedOutcome>();
                 foreach (var m in mappings)
                     foreach (var backend in m.NextHops)
@@ -92,8 +97,9 @@ public sealed class GroundTruthEngine(ResolvedCluster cluster)
         var routed = backend is not null;
         if (dst.HostNetwork) return ToOutside(q with { Destination = dst.Ip, DestinationPort = dport }, backend);
 
-        // 1. egress NetworkPolicy at the source's br-access (ARP and ICMP pass ACI CNI's static-discovery SG)
-        if (proto is not ("arp" or "icmp"))
+        // 1. egress NetworkPolicy at the source's br-access (ARP and ICMP pass ACI CNI's static-discovery SG); for a
+        // Service backend it was checked against the ClusterIP already
+        if (proto is not ("arp" or "icmp") && !routed)
         {
             var eg = _np.Egress(src, dst.Ip, dst, proto, dport);
             if (!eg.Allowed)

@@ -42,6 +42,47 @@ public sealed class NetworkPolicySemantics(ResolvedCluster cluster)
         return new PolicyDecision(false, true, string.Join(", ", selecting.Select(n => $"{n.Namespace}/{n.Name}")));
     }
 
+    /// <summary>
+    /// Egress of <paramref name="src"/> to a Service port as ACI CNI enforces it: br-access applies the security groups
+    /// before the Service DNAT, so the packet is checked against the ClusterIP and the Service port. It passes when a
+    /// rule allows that address and port (an ipBlock), or when the controller augmented a rule with the ClusterIP
+    /// (<see cref="AugmentedServicePorts"/>).
+    /// </summary>
+    public PolicyDecision EgressToService(ResolvedPod src, ResolvedService svc, ResolvedServicePort port)
+    {
+        var selecting = Selecting(src, "Egress");
+        if (selecting.Count == 0) return PolicyDecision.NotIsolated;
+        foreach (var np in selecting)
+            foreach (var rule in np.Spec.Egress ?? [])
+                if ((PeersMatch(rule.To, np.Namespace, svc.ClusterIp, null) && PortsMatch(rule.Ports, port.Protocol, port.Port, null))
+                    || AugmentedServicePorts(np, rule).Contains((svc, port)))
+                    return new PolicyDecision(true, true, $"{np.Namespace}/{np.Name}");
+        return new PolicyDecision(false, true, string.Join(", ", selecting.Select(n => $"{n.Namespace}/{n.Name}")));
+    }
+
+    /// <summary>
+    /// The Service ports the aci-containers controller adds to an egress rule (pkg/controller/network_policy.go,
+    /// buildServiceAugment): a port whose protocol and target port the rule allows, and ALL of whose endpoints the
+    /// rule's peers select. It is all or nothing: one endpoint outside the rule and the Service port is not added.
+    /// </summary>
+    public IReadOnlyList<(ResolvedService Service, ResolvedServicePort Port)> AugmentedServicePorts(NetworkPolicySpec np, EgressRuleSpec rule)
+    {
+        var result = new List<(ResolvedService, ResolvedServicePort)>();
+        foreach (var group in Generation.NodeGenerator.ServiceMappings(cluster).GroupBy(m => (m.Service, m.Port)))
+        {
+            var (svc, port) = group.Key;
+            var hops = group.SelectMany(m => m.NextHops.Select(pod => (Pod: pod, TargetPort: m.NextHopPort))).ToList();
+            if (hops.Count == 0) continue; // no endpoint: nothing to validate, nothing added
+            var portOk = rule.Ports is not { Count: > 0 } || rule.Ports.Any(p =>
+                string.Equals(p.Protocol ?? "TCP", port.Protocol, StringComparison.OrdinalIgnoreCase)
+                && (p.Port is null
+                    || (!int.TryParse(port.TargetPort, out _) && !int.TryParse(p.Port, out _) ? p.Port == port.TargetPort
+                        : hops.All(h => PortsMatch([p], port.Protocol, h.TargetPort, h.Pod)))));
+            if (portOk && hops.All(h => PeersMatch(rule.To, np.Namespace, h.Pod.Ip, h.Pod))) result.Add((svc, port));
+        }
+        return result;
+    }
+
     private bool PeersMatch(List<PeerSpec>? peers, string policyNs, IPAddress ip, ResolvedPod? pod)
     {
         if (peers is not { Count: > 0 }) return true;
