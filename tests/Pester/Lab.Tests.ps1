@@ -91,6 +91,26 @@ Describe 'Tracing the lab' {
         $summaries[0].Reason | Should -Match 'the rules that admit shop/client \(10\.2\.0\.11\) allow only TCP port http \(8080\), not TCP port 80'
     }
 
+    It 'completes the reply of an SNATed request: the uplink part traced, the un-NAT simulated and said so, the delivery traced' {
+        $reply = @(Get-AciExternalTrace jobs/job-1 93.184.216.34 -DestinationPort 443 -Reply @Kube -ErrorAction Stop | Where-Object Direction -eq Reply)
+        $reply.Count | Should -Be 3
+        $reply[0].InPortName | Should -Be 'eth1'
+        $reply[1].Reason | Should -Match '^simulated: conntrack reverses the SNAT entry of the request \(172\.28\.184\.10:5000 -> 10\.2\.0\.14:40000\)'
+        $reply[2].Bridge | Should -Be 'br-access'
+        $reply[2].Verdict | Should -Be 'Deliver'
+        $summary = Get-AciExternalTrace jobs/job-1 93.184.216.34 -DestinationPort 443 -Reply -Output Summary @Kube -ErrorAction Stop | Where-Object Direction -eq Reply
+        $summary.Verdict | Should -Be 'Deliver'
+        $summary.Reason | Should -Match 'was simulated because OVS''s trace cannot reverse a NAT conntrack entry'
+    }
+
+    It 'never leaves a direction out of the default output: a reply that was not traced is a pass that says why' {
+        $reply = @(Get-AciPodTrace shop/client shop/web-2 -DestinationPort 80 -Reply @Kube -ErrorAction Stop | Where-Object Direction -eq Reply)
+        $reply.Count | Should -Be 1
+        $reply[0].Verdict | Should -Be 'Unknown'
+        $reply[0].Bridge | Should -Be 'not traced'
+        $reply[0].Reason | Should -Match 'The request was dropped'
+    }
+
     It 'exports passes to CSV with unique, flat columns and enum names' {
         $csv = Join-Path $TestDrive 'passes.csv'
         Import-Csv (Join-Path $RepoRoot 'samples/demo-traces.csv') | Where-Object Kind -eq Pod | Select-Object -First 4 |

@@ -47,8 +47,8 @@ public sealed partial class KubectlTraceSession
                 IReadOnlyList<LegOutcome> replyOutcomes = Array.Empty<LegOutcome>();
                 if (j.Verdict == TraceVerdict.Drop)
                     replyNotes.Add("The request was dropped; the reply is not traced.");
-                else if (j.SnatAddress is not null)
-                    replyNotes.Add($"The reply comes back to the SNAT address {j.SnatAddress} on {src.Node}'s uplink; OVS's trace cannot reverse the SNAT conntrack entry, so this leg is not traced.");
+                else if (j.SnatAddress is { } snatText && IPAddress.TryParse(snatText, out var snatIp))
+                    replyOutcomes = await SnatReplyAsync(src, extIp, snatIp, reply, replyNotes).ConfigureAwait(false);
                 else
                 {
                     var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, src.Mac, extIp, src.Address, reply, reply: true);
@@ -60,6 +60,57 @@ public sealed partial class KubectlTraceSession
                     replyOutcomes, replyNotes, endsAtNode: false, notTraced: replyOutcomes.Count == 0));
             }
             return summaries.ToArray();
+        }
+
+        /// <summary>
+        /// The reply to an SNAT'ed request, as the datapath handles it: it arrives on the node's uplink (the SNAT file's
+        /// interface and VLAN) addressed to the SNAT address and port, conntrack un-NATs it to the pod, SNAT_REV_TABLE
+        /// sends it to the pod's patch port, and br-access delivers it. OVS's trace cannot reverse a NAT conntrack
+        /// entry (its resumed pass keeps the SNAT address), so the un-NAT step is simulated between two real traces:
+        /// the uplink part up to conntrack, and br-access from the patch port with the un-NATed packet.
+        /// </summary>
+        private async Task<IReadOnlyList<LegOutcome>> SnatReplyAsync(ResolvedPod src, IPAddress extIp, IPAddress snatIp, L4 reply, List<string> notes)
+        {
+            var facts = await _s.NodeFactsAsync(src.System!, _ct).ConfigureAwait(false);
+            var snat = facts.Snats.FirstOrDefault(f => f.SnatIp == snatIp.ToString());
+            var uplink = snat?.InterfaceName ?? Judging.JudgeContext.DefaultUplinks[0];
+            var snatPort = reply.DestinationPort is null ? null : snat?.PortRanges.FirstOrDefault()?.Start ?? reply.DestinationPort;
+            var arriving = PacketPlanner.Ip(PortRef.Named(uplink), PacketPlanner.RouterMac, snat?.InterfaceMac, extIp, snatIp,
+                reply with { DestinationPort = snatPort }, reply: true) with { Vlan = snat?.InterfaceVlan is int vlan ? new VlanSpec(vlan) : null };
+            var atUplink = await RunLegsAsync(new[] { Leg(TraceDirection.Reply, src, "br-int", arriving, PacketPlanner.ReplyOptions, (string?)null,
+                $"reply from {extIp} to the SNAT address {snatIp} on {src.Node}'s uplink {uplink}") }).ConfigureAwait(false);
+            var first = atUplink[0];
+            var beforeConntrack = first.Passes.Where(p => !p.IsResume).ToList();
+            if (beforeConntrack.Count == 0 || beforeConntrack[^1].Verdict == TraceVerdict.Drop || first.Judgement.Verdict == TraceVerdict.Drop && !first.Passes.Any(p => p.IsResume))
+            {
+                notes.Add($"The reply to the SNAT address {snatIp} was dropped on {src.Node}'s uplink {uplink} before conntrack could un-NAT it.");
+                return atUplink;
+            }
+            var patch = src.Endpoint?.InterfaceName ?? "pi-" + src.Veth;
+            var unNat = $"{snatIp}{(snatPort is int sp ? $":{sp}" : "")} -> {src.Address}{(reply.DestinationPort is int dp ? $":{dp}" : "")}";
+            var simulated = new AciBridgePass
+            {
+                TraceId = _traceId,
+                Direction = TraceDirection.Reply,
+                Leg = first.Leg.Number,
+                PassIndex = first.Passes.Count,
+                Node = src.Node,
+                Bridge = "br-int",
+                IsResume = true,
+                InPortName = uplink,
+                OutPortName = patch,
+                Verdict = TraceVerdict.Forward,
+                Reason = $"simulated: conntrack reverses the SNAT entry of the request ({unNat}) and SNAT_REV_TABLE sends the packet to {patch}; OVS's trace cannot reverse a NAT conntrack entry",
+            };
+            // The resumed passes of the real trace kept the SNAT address (OVS did not un-NAT): they are not what the datapath does.
+            beforeConntrack[^1].Reason = $"sent through conntrack{(snat?.Zone is int zone ? $" (zone {zone})" : "")} to un-NAT the reply; it continues in the simulated pass";
+            var uplinkPart = first with { Passes = beforeConntrack.Append(simulated).ToList() };
+            var unNatted = PacketPlanner.Ip(PortRef.Named(src.Endpoint?.AccessUplinkInterface ?? "pa-" + src.Veth), PacketPlanner.RouterMac, src.Mac, extIp, src.Address, reply, reply: true);
+            var toPod = await RunLegsAsync(new[] { Leg(TraceDirection.Reply, src, "br-access", unNatted, PacketPlanner.ReplyOptions, src.Veth,
+                $"the un-NATed reply from {patch}'s peer into {src.Pod.Key}") }).ConfigureAwait(false);
+            notes.Add($"The reply arrives on {src.Node}'s uplink {uplink}{(snat?.InterfaceVlan is int v ? $" (VLAN {v})" : "")} addressed to the SNAT address {snatIp}{(snatPort is int p ? $", port {p} of the node's SNAT range" : "")}; " +
+                $"the un-NAT by conntrack ({unNat}) was simulated because OVS's trace cannot reverse a NAT conntrack entry; the passes before and after it are real traces.");
+            return [uplinkPart, .. toPod];
         }
     }
 }

@@ -478,6 +478,11 @@ public sealed partial class KubectlTraceSession : ITraceSession
             var (execs, reads, duration) = ((int)(execsNow - _mark.Execs), (int)(readsNow - _mark.ApiReads), now - _mark.At);
             _mark = (execsNow, readsNow, now);
             var protocol = l4.Protocol.ToString();
+            if (passes.Count == 0)
+            {
+                // A direction that was not traced still shows in the default output, saying why.
+                passes.Add(new AciBridgePass { TraceId = id, Direction = dir, Bridge = NotTracedBridge, Verdict = verdict, Reason = reason.Trim() });
+            }
             foreach (var p in passes)
             {
                 p.Describe(source, destination, protocol, l4.SourcePort, l4.DestinationPort, outcome);
@@ -514,6 +519,9 @@ public sealed partial class KubectlTraceSession : ITraceSession
                 Passes = new AciPassCollection(passes),
             };
         }
+
+        /// <summary>The Bridge of the pass that stands for a direction that was not traced (its Node is empty).</summary>
+        public const string NotTracedBridge = "not traced";
 
         /// <summary>The leaf's predicted drop as a pass of its own, after the last pass the source node forwarded.</summary>
         private static AciBridgePass FabricPass(string id, TraceDirection dir, LegOutcome sent, FabricDrop fabric)

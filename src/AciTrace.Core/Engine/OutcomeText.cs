@@ -13,7 +13,7 @@ internal static class OutcomeText
             TraceVerdict.Drop when drop is not null => $"Drop at {Where(drop)} {Table(drop)}{Cause(drop.DropCause)}",
             TraceVerdict.Deliver when final is not null => $"Deliver to {destination}{On(final.Node)}",
             TraceVerdict.Forward when final is not null =>
-                $"Forward out of {Where(final)} through {final.OutPortName ?? "port " + final.OutPort}{(snat is null ? "" : $" (SNAT {snat})")}",
+                $"Forward out of {(final.Node.Length > 0 ? final.Node : final.Bridge)} through {final.OutPortName ?? "port " + final.OutPort}{(snat is null ? "" : $" (SNAT {snat})")}",
             TraceVerdict.Punt when final is not null => $"Punt to the controller at {Where(final)}",
             _ => $"{verdict}: {FirstSentence(reason)}",
         };

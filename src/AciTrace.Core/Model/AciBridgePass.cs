@@ -47,7 +47,7 @@ public sealed class AciBridgePass
     /// <summary>The short cause of a drop: <c>NetworkPolicy shop/web-ingress</c>, <c>no contract app -&gt; db</c>, <c>table miss</c>.</summary>
     public string? DropCause { get; init; }
     /// <summary>Why: the NetworkPolicy, contract or table that decided; for non-drops, a short description of the outcome.</summary>
-    public string Reason { get; init; } = "";
+    public string Reason { get; internal set; } = "";
     /// <summary>Destination address after DNAT (service backend), if this pass rewrote it.</summary>
     public string? DnatAddress { get; init; }
     /// <summary>Source address after SNAT, if this pass applied SNAT.</summary>
