@@ -74,6 +74,15 @@ OFPT_FEATURES_REPLY (OF1.3) (xid=0x2): dpid:0000000000000002
         $summary.Verdict | Should -Be 'Unknown'
     }
 
+    It 'calls a CONTROLLER action a punt and names its table and cookie, and an expired TTL a drop' {
+        $punt = Get-Content -Raw (Join-Path $Traces 'service-no-endpoints-punt/trace.txt') | ConvertFrom-AciOvsTrace -Output Summary
+        $punt.Verdict | Should -Be 'Punt'
+        $punt.Reason | Should -Match 'CONTROLLER action\) in table 5, flow cookie 0x8000000000000011'
+        $ttl = Get-Content -Raw (Join-Path $Traces 'routed-ttl-expired/trace.txt') | ConvertFrom-AciOvsTrace -Output Summary
+        $ttl.Verdict | Should -Be 'Drop'
+        $ttl.Reason | Should -Match '^TTL expired: dec_ttl in table 7'
+    }
+
     It 'writes NotAnOvsTrace for text that is not a trace, and goes on' {
         $errors = $null
         $out = @('hello', 'world' | ConvertFrom-AciOvsTrace -ErrorVariable errors -ErrorAction SilentlyContinue)

@@ -97,7 +97,7 @@ public static class TraceJudge
     // ---------------------------------------------------------------------------------------------------------
     // One pass on its own
 
-    private sealed record OutputEvent(int? Port, OutputKind Kind, string? Peer, int Table, int Line, bool ToInPort = false);
+    private sealed record OutputEvent(int? Port, OutputKind Kind, string? Peer, int Table, int Line, bool ToInPort = false, ulong? Cookie = null);
 
     private sealed record DropEvent(DropKind Kind, int Table, int Depth, string Reason);
 
@@ -231,7 +231,8 @@ public static class TraceJudge
         }
         else if (First(e => e.Kind == OutputKind.Controller) is { } ctl)
         {
-            d = new Decision(idx, TraceVerdict.Punt, $"sent to the controller in table {ctl.Table} and not forwarded",
+            d = new Decision(idx, TraceVerdict.Punt,
+                $"sent to the controller (a CONTROLLER action) in table {ctl.Table}{(ctl.Cookie is ulong c ? $", flow cookie 0x{c:x}" : "")}, and not forwarded",
                 OutputKind: OutputKind.Controller);
         }
         else if (dropTableHop is not null)
@@ -313,7 +314,7 @@ public static class TraceJudge
                  || text == "controller")
         {
             o.Punted = true;
-            outputs.Add(new OutputEvent(null, OutputKind.Controller, null, hop.Table, a.Line));
+            outputs.Add(new OutputEvent(null, OutputKind.Controller, null, hop.Table, a.Line, Cookie: hop.Cookie));
         }
         else if (text is "NORMAL" or "FLOOD" or "ALL" or "LOCAL")
         {
