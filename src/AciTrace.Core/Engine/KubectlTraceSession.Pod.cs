@@ -83,12 +83,9 @@ public sealed partial class KubectlTraceSession
                     Protocol = l4.Protocol.ToString(),
                     SourcePort = packet.SourcePort,
                     DestinationPort = packet.DestinationPort,
-                    Verdict = TraceVerdict.Deliver,
-                    Outcome = outcome,
-                    Reason = reason,
                     Path = pod.Node,
                     Passes = new AciPassCollection([pass]),
-                });
+                }.Decided(TraceVerdict.Deliver, outcome, reason, drop: null));
             }
             return summaries;
         }

@@ -500,14 +500,6 @@ public sealed partial class KubectlTraceSession : ITraceSession
                 Protocol = protocol,
                 SourcePort = l4.SourcePort,
                 DestinationPort = l4.DestinationPort,
-                Verdict = verdict,
-                Outcome = outcome,
-                DropNode = drop?.Node,
-                DropBridge = drop?.Bridge,
-                DropTable = drop?.DropTable,
-                DropTableName = drop?.DropTableName,
-                DropCause = drop?.DropCause,
-                Reason = reason.Trim(),
                 TunnelId = tunnel,
                 DnatAddress = outcomes.Select(o => o.Judgement.DnatAddress).FirstOrDefault(a => a is not null),
                 SnatAddress = snat,
@@ -517,7 +509,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
                 ApiReads = reads,
                 DurationMs = (long)duration.TotalMilliseconds,
                 Passes = new AciPassCollection(passes),
-            };
+            }.Decided(verdict, outcome, reason.Trim(), drop);
         }
 
         /// <summary>The Bridge of the pass that stands for a direction that was not traced (its Node is empty).</summary>

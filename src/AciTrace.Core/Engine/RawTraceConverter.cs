@@ -78,21 +78,13 @@ public static class RawTraceConverter
             Protocol = protocol,
             SourcePort = sourcePort,
             DestinationPort = destinationPort,
-            Verdict = verdict,
-            Outcome = outcome,
-            DropNode = drop?.Node,
-            DropBridge = drop?.Bridge,
-            DropTable = drop?.DropTable,
-            DropTableName = drop?.DropTableName,
-            DropCause = drop?.DropCause,
-            Reason = reason,
             TunnelId = judgement.TunnelId,
             DnatAddress = judgement.DnatAddress,
             SnatAddress = judgement.SnatAddress,
             Path = options.Node,
             Legs = 1,
             Passes = new AciPassCollection(passes.ToList()),
-        };
+        }.Decided(verdict, outcome, reason, drop);
         return new RawTrace(passes, summary);
     }
 

@@ -13,17 +13,17 @@ public sealed class AciTraceSummary
     public string Protocol { get; init; } = "";
     public int? SourcePort { get; init; }
     public int? DestinationPort { get; init; }
-    public TraceVerdict Verdict { get; init; }
+    public TraceVerdict Verdict { get; private set; }
     /// <summary>The verdict with where and why in one line, e.g. <c>Drop at node-b br-access SEC_GROUP_IN_TABLE: NetworkPolicy shop/web-ingress</c>.</summary>
-    public string Outcome { get; init; } = "";
+    public string Outcome { get; private set; } = "";
     /// <summary>Node of the drop; <c>fabric</c> when the ACI leaf is predicted to drop it (no contract across nodes).</summary>
-    public string? DropNode { get; init; }
-    public string? DropBridge { get; init; }
-    public int? DropTable { get; init; }
-    public string? DropTableName { get; init; }
+    public string? DropNode { get; private set; }
+    public string? DropBridge { get; private set; }
+    public int? DropTable { get; private set; }
+    public string? DropTableName { get; private set; }
     /// <summary>The short cause of a drop (as on <see cref="AciBridgePass.DropCause"/>).</summary>
-    public string? DropCause { get; init; }
-    public string Reason { get; init; } = "";
+    public string? DropCause { get; private set; }
+    public string Reason { get; private set; } = "";
     public string? TunnelId { get; init; }
     public string? DnatAddress { get; init; }
     public string? SnatAddress { get; init; }
@@ -38,6 +38,14 @@ public sealed class AciTraceSummary
     public AciPassCollection Passes { get; init; } = new(Array.Empty<AciBridgePass>());
 
     public override string ToString() => $"{TraceId}: {Verdict}";
+
+    /// <summary>Sets the decision of this direction: its verdict, one-line outcome, reason and (for a drop) where and why.</summary>
+    internal AciTraceSummary Decided(TraceVerdict verdict, string outcome, string reason, AciBridgePass? drop)
+    {
+        (Verdict, Outcome, Reason) = (verdict, outcome, reason);
+        (DropNode, DropBridge, DropTable, DropTableName, DropCause) = (drop?.Node, drop?.Bridge, drop?.DropTable, drop?.DropTableName, drop?.DropCause);
+        return this;
+    }
 }
 
 /// <summary>Read-only list of passes whose string form stays short for CSV.</summary>

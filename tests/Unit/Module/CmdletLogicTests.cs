@@ -103,7 +103,7 @@ public class CmdletLogicTests
     [InlineData("External", TraceDirection.Reply, TraceVerdict.Deliver, true)]
     [InlineData("Service", TraceDirection.Request, TraceVerdict.Punt, false)]
     public void QuietSuccessMeansDelivered(string kind, TraceDirection direction, TraceVerdict verdict, bool expected) =>
-        Assert.Equal(expected, PacketRules.IsSuccess(new AciTraceSummary { Kind = kind, Direction = direction, Verdict = verdict }));
+        Assert.Equal(expected, PacketRules.IsSuccess(new AciTraceSummary { Kind = kind, Direction = direction }.Decided(verdict, "", "", drop: null)));
 
     private static readonly Dictionary<string, string> NoneBound = new();
 
