@@ -141,7 +141,14 @@ Describe 'Errors that do not depend on the input' {
     It 'writes a missing kubeconfig once for a whole CSV, not once per row, and counts the rest' {
         $rows = 1..25 | ForEach-Object { [pscustomobject]@{ Source = "shop/a$_"; Destination = 'shop/b'; DestinationPort = 80 } }
         $errors = $null; $warnings = $null
-        $answers = @($rows | Get-AciPodTrace @NoCluster -Quiet -ErrorVariable errors -WarningVariable warnings -WarningAction SilentlyContinue)
+        # A kubectl stand-in that fails like a missing kubeconfig and logs each call: the rows after the first are
+        # skipped without running it again.
+        $fake = Join-Path $TestDrive 'failing-kubectl'
+        $log = Join-Path $TestDrive 'failing-kubectl.log'
+        "#!/bin/sh`necho call >> '$log'`necho 'error: stat /nowhere/kubeconfig: no such file or directory' >&2`nexit 1" | Set-Content $fake
+        chmod +x $fake
+        $answers = @($rows | Get-AciPodTrace -KubectlPath $fake -Quiet -ErrorVariable errors -WarningVariable warnings -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        @(Get-Content $log).Count | Should -BeLessOrEqual 3 -Because 'only the first row may reach kubectl' 
         $answers.Count | Should -Be 25
         $errors.Count | Should -Be 1
         $errors[0].FullyQualifiedErrorId | Should -Be 'KubeconfigNotFound,AciTrace.Commands.GetAciPodTraceCommand'
@@ -150,9 +157,10 @@ Describe 'Errors that do not depend on the input' {
         "$($warnings[0])" | Should -Match '^24 more input\(s\) failed .*KubeconfigNotFound'
     }
 
-    It 'writes KubectlNotFound once when -KubectlPath does not exist' {
+    It 'writes KubectlNotFound once when -KubectlPath does not exist, one $false per input with -Quiet' {
         $errors = $null
-        'shop/a', 'shop/c' | Get-AciPodTrace -Destination shop/b -KubectlPath (Join-Path $TestDrive 'no-such-kubectl') -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $answers = @('shop/a', 'shop/c' | Get-AciPodTrace -Destination shop/b -KubectlPath (Join-Path $TestDrive 'no-such-kubectl') -Quiet -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $answers | Should -Be @($false, $false)
         $errors.FullyQualifiedErrorId | Should -Be @('KubectlNotFound,AciTrace.Commands.GetAciPodTraceCommand')
         { Get-AciPodTrace -Source shop/a -Destination shop/b -KubectlPath (Join-Path $TestDrive 'no-such-kubectl') -ErrorAction Stop } |
             Should -Throw -ErrorId 'KubectlNotFound,AciTrace.Commands.GetAciPodTraceCommand'

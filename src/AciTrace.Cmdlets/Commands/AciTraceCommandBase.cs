@@ -133,7 +133,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
 
         // A failure that is the same for every input (no kubeconfig, cluster unreachable...) was reported once:
         // the inputs after it are not traced, only counted (EndProcessing says how many).
-        if (_sessionFailure is not null || EnsureSession(target) is not { } session)
+        if (_sessionFailure is not null || EnsureSession() is not { } session)
         {
             ReportFailure(_sessionFailure!, target);
             return;
@@ -193,7 +193,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     #region Session and pump
 
     /// <summary>The session of this invocation, created at the first input; null (and <see cref="_sessionFailure"/> set) when it cannot be.</summary>
-    private ITraceSession? EnsureSession(object target)
+    private ITraceSession? EnsureSession()
     {
         if (_session is not null)
         {
@@ -213,7 +213,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         }
         catch (AciTraceException ex)
         {
-            ReportFailure(ex, target);
+            // The caller reports it (once) and every input after it is skipped.
             _sessionFailure = ex;
             return null;
         }
@@ -370,7 +370,15 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     /// </summary>
     private void ReportFailure(AciTraceException ex, object target)
     {
-        var first = _tally.Failed(ex, IsSessionWide(ex));
+        var sessionWide = IsSessionWide(ex);
+        // No input can succeed after these: skip the rest without another cluster call (a forbidden read may concern
+        // one namespace only, so it is written once but does not stop the others).
+        if (sessionWide && ex.ErrorId != "KubeForbidden")
+        {
+            _sessionFailure ??= ex;
+        }
+
+        var first = _tally.Failed(ex, sessionWide);
         if (Quiet)
         {
             WriteObject(false);
