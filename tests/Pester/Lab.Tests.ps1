@@ -158,7 +158,7 @@ shop/client,shop/web-2,Sctp,80
         )
         $errors = $null
         $summaries = @($rows | Get-AciPodTrace -Output Summary @Kube -ErrorVariable errors -ErrorAction SilentlyContinue)
-        $summaries.Count | Should -Be 1
+        $summaries.Count | Should -Be 1 -Because "the errors were: $($errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" })"
         $errors.Count | Should -Be 1
         $errors[0].FullyQualifiedErrorId | Should -Be 'PodNotFound,AciTrace.Commands.GetAciPodTraceCommand'
         $errors[0].TargetObject | Should -Be $rows[0]
