@@ -31,7 +31,7 @@ internal sealed class ClusterDiscovery
     public ClusterDiscovery(IKubeClient kube) => _kube = kube;
 
     public Task<string> DefaultNamespaceAsync(CancellationToken ct) =>
-        _defaultNamespace.GetAsync("", async _ => await _kube.GetContextNamespaceAsync(ct).ConfigureAwait(false) ?? "default");
+        _defaultNamespace.GetAsync("", async _ => await _kube.GetContextNamespaceAsync(ct).ConfigureAwait(false) ?? "default", ct);
 
     /// <summary>
     /// The namespace of the ACI CNI pods when it is not aci-containers-system (older installs use kube-system): found
@@ -61,7 +61,7 @@ internal sealed class ClusterDiscovery
         {
             var found = await ListSystemPods(DefaultSystemNamespace, ct).ConfigureAwait(false);
             return found.Count > 0 ? (DefaultSystemNamespace, found) : await FindSystemPodsAsync(ct).ConfigureAwait(false);
-        });
+        }, ct);
 
     private async Task<IReadOnlyList<PodInfo>> ListSystemPods(string ns, CancellationToken ct)
     {
@@ -104,13 +104,13 @@ internal sealed class ClusterDiscovery
     {
         using var doc = await GetNamespacedAsync(KubeResource.Pods, ns, name, ct).ConfigureAwait(false);
         return PodInfo.FromJson(doc.RootElement);
-    });
+    }, ct);
 
     public Task<ServiceInfo> ServiceAsync(string ns, string name, CancellationToken ct) => _services.GetAsync($"{ns}/{name}", async _ =>
     {
         using var doc = await GetNamespacedAsync(KubeResource.Services, ns, name, ct).ConfigureAwait(false);
         return ServiceInfo.FromJson(doc.RootElement);
-    });
+    }, ct);
 
     /// <summary>
     /// Gets a namespaced object. The API server answers "pods "x" not found" also when the namespace does not exist,
@@ -151,7 +151,7 @@ internal sealed class ClusterDiscovery
         using var doc = await _kube.GetJsonAsync(KubeResource.EndpointSlices, svc.Namespace, null,
             "kubernetes.io/service-name=" + svc.Name, null, ct).ConfigureAwait(false);
         return (IReadOnlyList<EndpointSliceInfo>)doc.RootElement.Prop("items").Items().Select(EndpointSliceInfo.FromJson).ToList();
-    });
+    }, ct);
 
     /// <summary>
     /// NetworkPolicies of a namespace; null when the namespace has none to read. A permission error is thrown: the
@@ -165,7 +165,7 @@ internal sealed class ClusterDiscovery
             {
                 using var doc = await _kube.GetJsonAsync(KubeResource.NetworkPolicies, ns, null, null, null, ct).ConfigureAwait(false);
                 return (IReadOnlyList<NetworkPolicyInfo>)doc.RootElement.Prop("items").Items().Select(NetworkPolicyInfo.FromJson).ToList();
-            }).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
         }
         catch (AciTraceException e) when (e.Kind is AciErrorKind.ObjectNotFound)
         {

@@ -136,7 +136,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
             }
             var (facts, snats, warnings) = NodeFactsLoader.Build(node, output);
             return new NodeFactsEntry(facts, snats, warnings);
-        });
+        }, ct);
 
     /// <summary>Runs an exec into a pod of <paramref name="node"/>; an exec the API server cannot hand to that node names the node.</summary>
     private static async Task<T> OnNode<T>(string node, Func<Task<T>> exec)
