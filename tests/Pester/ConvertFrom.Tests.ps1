@@ -81,6 +81,9 @@ OFPT_FEATURES_REPLY (OF1.3) (xid=0x2): dpid:0000000000000002
         $ttl = Get-Content -Raw (Join-Path $Traces 'routed-ttl-expired/trace.txt') | ConvertFrom-AciOvsTrace -Output Summary
         $ttl.Verdict | Should -Be 'Drop'
         $ttl.Reason | Should -Match '^TTL expired: dec_ttl in table 7'
+        $hopLimit = Get-Content -Raw (Join-Path $Traces 'routed-ipv6-hop-limit-expired/trace.txt') | ConvertFrom-AciOvsTrace -Output Summary
+        $hopLimit.Verdict | Should -Be 'Drop'
+        $hopLimit.Reason | Should -Match '^Hop limit expired: dec_ttl in table 7 found an IPv6 hop limit'
     }
 
     It 'writes NotAnOvsTrace for text that is not a trace, and goes on' {

@@ -324,9 +324,12 @@ public static class TraceJudge
         {
             // OVS sends a packet whose TTL (IPv6: hop limit) runs out to the controller as an invalid-TTL packet-in
             // (reason=2); the datapath forwards nothing, so for the packet this is a drop, not a punt.
-            if (a.Details.Any(d => d.Contains("decrement TTL exception", StringComparison.Ordinal) || d.Contains("hop limit", StringComparison.OrdinalIgnoreCase)))
+            var exception = a.Details.FirstOrDefault(d => d.Contains("decrement TTL exception", StringComparison.Ordinal));
+            if (exception is not null)
                 drops.Add(new DropEvent(DropKind.TtlExpired, hop.Table, hop.Depth,
-                    $"TTL expired: dec_ttl in table {hop.Table} found a TTL (or hop limit) of 1 or 0, so the router drops the packet"));
+                    exception.Contains("IPv6", StringComparison.Ordinal)
+                        ? $"Hop limit expired: dec_ttl in table {hop.Table} found an IPv6 hop limit of 1 or 0, so the router drops the packet"
+                        : $"TTL expired: dec_ttl in table {hop.Table} found a TTL of 1 or 0, so the router drops the packet"));
         }
         else
         {
