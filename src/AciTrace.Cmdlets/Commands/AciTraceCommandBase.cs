@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using AciTrace.Commands.Completion;
 using AciTrace.Engine;
+using AciTrace.Kube;
 
 namespace AciTrace.Commands;
 
@@ -145,6 +146,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        CompleteProgress();
         DisposeSession();
         if (_tally.Suppressed > 0)
         {
@@ -373,7 +375,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         var sessionWide = IsSessionWide(ex);
         // No input can succeed after these: skip the rest without another cluster call (a forbidden read may concern
         // one namespace only, so it is written once but does not stop the others).
-        if (sessionWide && ex.ErrorId != "KubeForbidden")
+        if (sessionWide && ex.ErrorId != KubectlErrors.ForbiddenId)
         {
             _sessionFailure ??= ex;
         }
@@ -395,8 +397,9 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
 
     private static readonly HashSet<string> SessionWideErrorIds = new(StringComparer.Ordinal)
     {
-        "KubectlNotFound", "KubeconfigNotFound", "KubeContextNotFound", "ClusterUnreachable", "KubeUnauthorized",
-        "KubeForbidden", "AciSystemNamespaceNotFound", "InvalidTimeout",
+        KubectlLocator.NotFoundId, KubectlErrors.KubeconfigNotFoundId, KubectlErrors.ContextNotFoundId,
+        KubectlErrors.ClusterUnreachableId, KubectlErrors.UnauthorizedId, KubectlErrors.ForbiddenId,
+        ClusterDiscovery.SystemNamespaceNotFoundId, KubectlClient.InvalidTimeoutId,
     };
 
     /// <summary>
@@ -422,14 +425,17 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         return path.IndexOfAny(['/', '\\']) < 0 ? path : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
     }
 
-    private void DisposeSession()
+    private void CompleteProgress()
     {
         if (_progressShown && !_stopping.IsCancellationRequested)
         {
             WriteProgress(new ProgressRecord(ProgressActivityId, "AciTrace", _tally.Describe()) { RecordType = ProgressRecordType.Completed });
             _progressShown = false;
         }
+    }
 
+    private void DisposeSession()
+    {
         var session = _session;
         _session = null;
         if (session is null)
@@ -456,9 +462,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         }
 
         _disposed = true;
-        var session = _session;
-        _session = null;
-        session?.DisposeAsync().AsTask().Wait(WorkerGracePeriod);
+        DisposeSession();
         _stopping.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -44,11 +44,14 @@ internal sealed class ClusterDiscovery
         var pods = doc.RootElement.Prop("items").Items().Select(PodInfo.FromJson).ToList();
         var ns = pods.Select(p => p.Namespace).Distinct(StringComparer.Ordinal)
             .OrderBy(n => n == "kube-system" ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault()
-            ?? throw new AciTraceException("AciSystemNamespaceNotFound", AciErrorKind.ObjectNotFound,
+            ?? throw new AciTraceException(SystemNamespaceNotFoundId, AciErrorKind.ObjectNotFound,
                 $"The ACI CNI pods were not found: no namespace has pods labelled {SystemPodsSelector}. Is this an ACI CNI cluster, and is the right context selected (-Context)?",
                 DefaultSystemNamespace);
         return (ns, pods.Where(p => p.Namespace == ns).ToList());
     }
+
+    /// <summary>ErrorId when no namespace holds the ACI CNI pods.</summary>
+    public const string SystemNamespaceNotFoundId = "AciSystemNamespaceNotFound";
 
     public const string SystemPodsSelector = "name in (aci-containers-openvswitch,aci-containers-host)";
 

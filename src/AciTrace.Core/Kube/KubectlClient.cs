@@ -22,12 +22,15 @@ public sealed class KubectlClient : IKubeClient
     private long _execs;
     private long _apiReads;
 
+    /// <summary>ErrorId of a timeout that is not positive.</summary>
+    public const string InvalidTimeoutId = "InvalidTimeout";
+
     /// <summary>Resolves kubectl now (throws KubectlNotFound) and validates the options.</summary>
     public KubectlClient(KubectlClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.CommandTimeout <= TimeSpan.Zero)
-            throw new AciTraceException("InvalidTimeout", AciErrorKind.InvalidArgument, $"The kubectl timeout must be positive (got {options.CommandTimeout}).", options.CommandTimeout);
+            throw new AciTraceException(InvalidTimeoutId, AciErrorKind.InvalidArgument, $"The kubectl timeout must be positive (got {options.CommandTimeout}).", options.CommandTimeout);
         _options = options;
         KubectlPath = KubectlLocator.Locate(options.KubectlPath);
         _globalArgs = BuildGlobalArgs(options);
@@ -230,7 +233,7 @@ public sealed class KubectlClient : IKubeClient
         if (options.RequestTimeout is TimeSpan rt)
         {
             if (rt <= TimeSpan.Zero)
-                throw new AciTraceException("InvalidTimeout", AciErrorKind.InvalidArgument, $"The request timeout must be positive (got {rt}).", rt);
+                throw new AciTraceException(InvalidTimeoutId, AciErrorKind.InvalidArgument, $"The request timeout must be positive (got {rt}).", rt);
             args.Add("--request-timeout=" + GoDuration(rt));
         }
         return args;

@@ -113,13 +113,13 @@ internal static partial class KubectlErrors
 
         if (stderr.Contains("(Unauthorized)", StringComparison.Ordinal) || stderr.Contains("You must be logged in", StringComparison.Ordinal))
         {
-            return new AciTraceException("KubeUnauthorized", AciErrorKind.AuthenticationError,
+            return new AciTraceException(UnauthorizedId, AciErrorKind.AuthenticationError,
                 $"The Kubernetes API server rejected the credentials (Unauthorized). Log in again or refresh the token, and check -Kubeconfig/-Context. kubectl: {detail}");
         }
 
         if (IsUnreachable(stderr))
         {
-            return new AciTraceException("ClusterUnreachable", AciErrorKind.ConnectionError,
+            return new AciTraceException(ClusterUnreachableId, AciErrorKind.ConnectionError,
                 $"The Kubernetes API server cannot be reached: {detail}. Check the kubeconfig's server address, the network/VPN, and that the API server is up.");
         }
 
@@ -132,13 +132,13 @@ internal static partial class KubectlErrors
 
         if (stderr.Contains("context was not found", StringComparison.Ordinal) || Regex.IsMatch(stderr, @"context "".*"" does not exist"))
         {
-            return new AciTraceException("KubeContextNotFound", AciErrorKind.InvalidArgument,
+            return new AciTraceException(ContextNotFoundId, AciErrorKind.InvalidArgument,
                 $"The kubeconfig has no such context: {detail}. List contexts with 'kubectl config get-contexts'.");
         }
 
         if (stderr.StartsWith("error: stat ", StringComparison.Ordinal) && stderr.Contains("no such file or directory", StringComparison.Ordinal))
         {
-            return new AciTraceException("KubeconfigNotFound", AciErrorKind.InvalidArgument,
+            return new AciTraceException(KubeconfigNotFoundId, AciErrorKind.InvalidArgument,
                 $"The kubeconfig file does not exist: {detail}.");
         }
 
@@ -156,7 +156,7 @@ internal static partial class KubectlErrors
     {
         if (!m.Success)
         {
-            return new AciTraceException("KubeForbidden", AciErrorKind.PermissionDenied,
+            return new AciTraceException(ForbiddenId, AciErrorKind.PermissionDenied,
                 $"The Kubernetes API server denied access: {detail}. Ask a cluster administrator for the missing RBAC permission.");
         }
         string user = m.Groups["user"].Value, verb = m.Groups["verb"].Value, resource = m.Groups["res"].Value, group = m.Groups["group"].Value;
@@ -166,7 +166,7 @@ internal static partial class KubectlErrors
         string binding = resource == "pods/exec"
             ? $"kubectl create rolebinding acitrace-exec -n {(ns.Length > 0 ? ns : "<system namespace>")} --role=acitrace-exec --user={user}"
             : $"kubectl create clusterrolebinding acitrace-reader --clusterrole=acitrace-reader --user={user}";
-        return new AciTraceException("KubeForbidden", AciErrorKind.PermissionDenied,
+        return new AciTraceException(ForbiddenId, AciErrorKind.PermissionDenied,
             $"User '{user}' is not allowed to {verb} {qualified} {scope}. " +
             $"AciTrace needs '{verb} {qualified}' there; ask a cluster administrator to apply {RbacRoleFile} (in the module's folder) " +
             $"and bind it: {binding}.",
@@ -175,6 +175,10 @@ internal static partial class KubectlErrors
 
     /// <summary>The Role and ClusterRole AciTrace needs, shipped in the module folder (docs/rbac in the repository).</summary>
     public const string RbacRoleFile = "rbac/acitrace-reader.yaml";
+
+    /// <summary>ErrorIds of failures that concern the cluster connection, not one object.</summary>
+    public const string UnauthorizedId = "KubeUnauthorized", ClusterUnreachableId = "ClusterUnreachable",
+        ContextNotFoundId = "KubeContextNotFound", KubeconfigNotFoundId = "KubeconfigNotFound", ForbiddenId = "KubeForbidden";
 
     /// <summary>ErrorId of an exec the API server could not hand to the node's kubelet.</summary>
     public const string NodeExecUnavailableId = "NodeExecUnavailable";
