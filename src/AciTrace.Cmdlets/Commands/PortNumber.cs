@@ -8,7 +8,7 @@ namespace AciTrace.Commands;
 /// an unusable value (<c>abc</c>, <c>0</c>, <c>70000</c>) becomes an InvalidPacketField error for that input instead of
 /// a binding failure that skips the row or a default the user never asked for. An empty cell means "not given".
 /// </summary>
-public readonly struct PortNumber : IEquatable<PortNumber>
+public readonly record struct PortNumber
 {
     private PortNumber(string? text, int? value)
     {
@@ -57,19 +57,4 @@ public readonly struct PortNumber : IEquatable<PortNumber>
 
     /// <inheritdoc />
     public override string ToString() => Text ?? "";
-
-    /// <inheritdoc />
-    public bool Equals(PortNumber other) => Text == other.Text;
-
-    /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is PortNumber other && Equals(other);
-
-    /// <inheritdoc />
-    public override int GetHashCode() => Text?.GetHashCode(StringComparison.Ordinal) ?? 0;
-
-    /// <summary>Equality by the value as given.</summary>
-    public static bool operator ==(PortNumber left, PortNumber right) => left.Equals(right);
-
-    /// <summary>Inequality by the value as given.</summary>
-    public static bool operator !=(PortNumber left, PortNumber right) => !left.Equals(right);
 }

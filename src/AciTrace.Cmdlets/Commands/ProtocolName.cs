@@ -7,7 +7,7 @@ namespace AciTrace.Commands;
 /// (<c>TCP</c>, <c>udp</c> as Kubernetes writes them). Like <see cref="PortNumber"/>, conversion never fails: an
 /// unknown name (<c>Sctp</c>) is an InvalidPacketField error for that input, never a silent Tcp. Empty means not given.
 /// </summary>
-public readonly struct ProtocolName : IEquatable<ProtocolName>
+public readonly record struct ProtocolName
 {
     private ProtocolName(string? text, TraceProtocol? value)
     {
@@ -45,19 +45,4 @@ public readonly struct ProtocolName : IEquatable<ProtocolName>
 
     /// <inheritdoc />
     public override string ToString() => Text ?? "";
-
-    /// <inheritdoc />
-    public bool Equals(ProtocolName other) => Text == other.Text;
-
-    /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is ProtocolName other && Equals(other);
-
-    /// <inheritdoc />
-    public override int GetHashCode() => Text?.GetHashCode(StringComparison.Ordinal) ?? 0;
-
-    /// <summary>Equality by the value as given.</summary>
-    public static bool operator ==(ProtocolName left, ProtocolName right) => left.Equals(right);
-
-    /// <summary>Inequality by the value as given.</summary>
-    public static bool operator !=(ProtocolName left, ProtocolName right) => !left.Equals(right);
 }
