@@ -40,10 +40,10 @@ public sealed partial class KubectlTraceSession
             var srcFacts = await _s.NodeFactsAsync(src.System!, _ct).ConfigureAwait(false);
             var localBackends = slices.SelectMany(x => x.Endpoints).Where(e => e.NodeName == src.Node)
                 .SelectMany(e => e.Addresses).Select(a => srcFacts.Facts.EndpointByIp(a.ToString())?.HostInterface).OfType<string>().ToList();
+            var targetPort = slices.SelectMany(x => x.Ports).FirstOrDefault(x => x.Name == port.Name && x.Protocol.Equals(proto.ToString(), StringComparison.OrdinalIgnoreCase))?.Port
+                ?? port.TargetPortNumber ?? port.Port;
             // Kept for explaining an egress drop at br-access, which sees the ClusterIP (before the DNAT).
-            _serviceTarget = (svc, port, clusterIp, slices,
-                slices.SelectMany(x => x.Ports).FirstOrDefault(x => x.Name == port.Name && x.Protocol.Equals(proto.ToString(), StringComparison.OrdinalIgnoreCase))?.Port
-                    ?? port.TargetPortNumber ?? port.Port);
+            _serviceTarget = new ServiceTarget(svc, port, clusterIp, slices, targetPort);
             var first = Leg(TraceDirection.Request, src, "br-access",
                 PacketPlanner.Ip(PortRef.Named(src.Veth!), src.Mac, PacketPlanner.RouterMac, src.Address, clusterIp, l4, reply: false),
                 null, localBackends, $"{src.Pod.Key} to Service {svc.Key} ({clusterIp}:{port.Port}) on {src.Node}");
@@ -70,8 +70,6 @@ public sealed partial class KubectlTraceSession
                             $"or the agent lagging): check the aci-containers-host logs on {src.Node}.";
                         Emit(new WarningEvent(stale));
                     }
-                    var targetPort = slices.SelectMany(s => s.Ports).FirstOrDefault(p => p.Name == port.Name && p.Protocol.Equals(proto.ToString(), StringComparison.OrdinalIgnoreCase))?.Port
-                        ?? port.TargetPortNumber ?? l4.DestinationPort;
                     backendL4 = l4 with { DestinationPort = targetPort };
                     if (target?.PodName is { } podName && target.PodNamespace is { } podNs)
                     {

@@ -331,11 +331,14 @@ public sealed partial class KubectlTraceSession : ITraceSession
         }
 
         private string _traceId = "";
-        private (ServiceInfo Service, ServicePortInfo Port, IPAddress ClusterIp, IReadOnlyList<EndpointSliceInfo> Slices, int TargetPort)? _serviceTarget;
+        private ServiceTarget? _serviceTarget;
+
+        /// <summary>The Service port a service trace addresses, and the port its endpoints listen on.</summary>
+        private sealed record ServiceTarget(ServiceInfo Service, ServicePortInfo Port, IPAddress ClusterIp, IReadOnlyList<EndpointSliceInfo> Slices, int TargetPort);
         private ServiceEgress? _serviceEgress;
 
         /// <summary>The Service's endpoints with their pods (read only when a drop needs explaining).</summary>
-        private async Task<ServiceEgress> ServiceEgressAsync((ServiceInfo Service, ServicePortInfo Port, IPAddress ClusterIp, IReadOnlyList<EndpointSliceInfo> Slices, int TargetPort) t)
+        private async Task<ServiceEgress> ServiceEgressAsync(ServiceTarget t)
         {
             var endpoints = new List<(PodInfo? Pod, string Address)>();
             foreach (var e in t.Slices.SelectMany(x => x.Endpoints).Where(e => e.Ready))
@@ -429,8 +432,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
             bool endsAtNode, bool notTraced = false, FabricDrop? fabric = null, string? deliveredTo = null, string? stale = null)
         {
             var passes = outcomes.SelectMany(o => o.Passes).ToList();
-            var drop = passes.FirstOrDefault(p => p.Verdict == TraceVerdict.Drop && p.DropTable is not null)
-                ?? passes.FirstOrDefault(p => p.Verdict == TraceVerdict.Drop);
+            var drop = AciTraceSummary.DecidingDrop(passes);
             if (drop is null && fabric is not null && outcomes.Count > 0)
             {
                 drop = FabricPass(id, dir, outcomes[^1], fabric);

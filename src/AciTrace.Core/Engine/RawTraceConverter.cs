@@ -29,16 +29,6 @@ public sealed record RawTrace(IReadOnlyList<AciBridgePass> Passes, AciTraceSumma
 /// </summary>
 public static class RawTraceConverter
 {
-    /// <summary>Splits text that may hold several traces one after another (see <see cref="RawTraceSplitter"/>).</summary>
-    public static IEnumerable<string> Split(IEnumerable<string> chunks)
-    {
-        var splitter = new RawTraceSplitter();
-        foreach (var chunk in chunks)
-            foreach (var trace in splitter.Add(chunk))
-                yield return trace;
-        if (splitter.Finish() is { } last) yield return last;
-    }
-
     /// <summary>
     /// The trace of <paramref name="text"/>, or null when the text is not ofproto/trace output at all (no flow line,
     /// bridge section or OVS error). OVS's own error text gives an Unknown verdict with OVS's message.
@@ -61,7 +51,7 @@ public static class RawTraceConverter
         var passes = TraceAssembler.Assemble(new LegContext(traceId, TraceDirection.Request, 1, options.Node, facts), parsed, judgement);
 
         var verdict = judgement.Verdict;
-        var drop = passes.FirstOrDefault(x => x.Verdict == TraceVerdict.Drop && x.DropTable is not null) ?? passes.FirstOrDefault(x => x.Verdict == TraceVerdict.Drop);
+        var drop = AciTraceSummary.DecidingDrop(passes);
         var final = passes.LastOrDefault(x => x.Verdict == verdict);
         var reason = verdict == TraceVerdict.Drop && drop is not null ? drop.Reason : judgement.Reason;
         var outcome = OutcomeText.For(verdict, destination, drop, final, judgement.SnatAddress, reason);

@@ -39,6 +39,11 @@ public sealed class AciTraceSummary
 
     public override string ToString() => $"{TraceId}: {Verdict}";
 
+    /// <summary>The pass whose drop decides a direction: the first that names its drop table, else the first drop.</summary>
+    internal static AciBridgePass? DecidingDrop(IReadOnlyList<AciBridgePass> passes) =>
+        passes.FirstOrDefault(p => p.Verdict == TraceVerdict.Drop && p.DropTable is not null)
+        ?? passes.FirstOrDefault(p => p.Verdict == TraceVerdict.Drop);
+
     /// <summary>Sets the decision of this direction: its verdict, one-line outcome, reason and (for a drop) where and why.</summary>
     internal AciTraceSummary Decided(TraceVerdict verdict, string outcome, string reason, AciBridgePass? drop)
     {

@@ -309,7 +309,10 @@ public class AciFuzzTests
         Run("raw trace", Encoding.UTF8.GetBytes(File.ReadAllText(Path.Combine(traces, "cross-node-egress", "trace.txt"))), 9202, b =>
         {
             var text = Utf8(b);
-            foreach (var chunk in RawTraceConverter.Split([text]))
+            var splitter = new RawTraceSplitter();
+            var chunks = splitter.Add(text).ToList();
+            if (splitter.Finish() is { } last) chunks.Add(last);
+            foreach (var chunk in chunks)
             {
                 var trace = RawTraceConverter.Convert(chunk, new RawTraceOptions { Node = "nodeA", PortMaps = maps, DestinationPorts = ["veth5a3b1c2d"] });
                 if (trace is null) continue;
