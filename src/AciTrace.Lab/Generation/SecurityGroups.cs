@@ -27,12 +27,14 @@ public sealed record SecurityGroup(string Name, IReadOnlyList<SgRule> Rules);
 public sealed class SecurityGroupModel
 {
     private readonly ResolvedCluster _c;
+    private readonly GroundTruth.NetworkPolicySemantics _semantics;
     private readonly Dictionary<string, SecurityGroup> _groups = [];
 
     /// <summary>Builds every security group of the cluster.</summary>
     public SecurityGroupModel(ResolvedCluster cluster)
     {
         _c = cluster;
+        _semantics = new GroundTruth.NetworkPolicySemantics(cluster);
         var t = cluster.Tenant;
         var v6 = cluster.Pods.Any(p => p.Ipv6 is not null);
         var disc = new List<SgRule>
@@ -107,14 +109,13 @@ public sealed class SecurityGroupModel
             }
         if (types.Contains("Egress"))
         {
-            var semantics = new GroundTruth.NetworkPolicySemantics(_c);
             var augments = new List<(ResolvedService Service, ResolvedServicePort Port)>();
             for (var i = 0; i < (np.Spec.Egress?.Count ?? 0); i++)
             {
                 var r = np.Spec.Egress![i];
                 var peers = PeerPods(r.To, np.Namespace);
                 AddRules(rules, sg, $"{i}-egress", SgDirection.Out, r.To, r.Ports, np.Namespace, peers ?? _c.Pods.Where(p => p.HasVeth).ToList());
-                augments.AddRange(semantics.AugmentedServicePorts(np, r));
+                augments.AddRange(_semantics.AugmentedServicePorts(np, r));
             }
             // The controller's service augment: one rule per protocol and Service port, to the ClusterIPs it covers,
             // because br-access sees the ClusterIP (the DNAT happens later, in br-int).

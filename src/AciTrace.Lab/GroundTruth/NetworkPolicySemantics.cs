@@ -9,6 +9,12 @@ namespace AciTrace.Lab.GroundTruth;
 /// </summary>
 public sealed class NetworkPolicySemantics(ResolvedCluster cluster)
 {
+    // Every Service port with its endpoints (pod and target port), computed once: each egress rule is checked against all.
+    private readonly Lazy<IReadOnlyList<(ResolvedService Service, ResolvedServicePort Port, IReadOnlyList<(ResolvedPod Pod, int TargetPort)> Hops)>> _servicePorts =
+        new(() => Generation.NodeGenerator.ServiceMappings(cluster).GroupBy(m => (m.Service, m.Port))
+            .Select(g => (g.Key.Service, g.Key.Port, (IReadOnlyList<(ResolvedPod, int)>)g.SelectMany(m => m.NextHops.Select(pod => (pod, m.NextHopPort))).ToList()))
+            .ToList());
+
     /// <summary>Policies in the pod's namespace whose podSelector selects it and that have the given type.</summary>
     public IReadOnlyList<NetworkPolicySpec> Selecting(ResolvedPod pod, string type) =>
         cluster.NetworkPolicies.Where(np => np.Namespace == pod.Namespace && !pod.HostNetwork
@@ -68,10 +74,8 @@ public sealed class NetworkPolicySemantics(ResolvedCluster cluster)
     public IReadOnlyList<(ResolvedService Service, ResolvedServicePort Port)> AugmentedServicePorts(NetworkPolicySpec np, EgressRuleSpec rule)
     {
         var result = new List<(ResolvedService, ResolvedServicePort)>();
-        foreach (var group in Generation.NodeGenerator.ServiceMappings(cluster).GroupBy(m => (m.Service, m.Port)))
+        foreach (var (svc, port, hops) in _servicePorts.Value)
         {
-            var (svc, port) = group.Key;
-            var hops = group.SelectMany(m => m.NextHops.Select(pod => (Pod: pod, TargetPort: m.NextHopPort))).ToList();
             if (hops.Count == 0) continue; // no endpoint: nothing to validate, nothing added
             var portOk = rule.Ports is not { Count: > 0 } || rule.Ports.Any(p =>
                 string.Equals(p.Protocol ?? "TCP", port.Protocol, StringComparison.OrdinalIgnoreCase)
