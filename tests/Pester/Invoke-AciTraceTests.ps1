@@ -30,6 +30,9 @@ Import-Module (Join-Path (Resolve-Path -LiteralPath $PesterPath).Path 'Pester.ps
 $stateDir = Join-Path ([IO.Path]::GetTempPath()) "acitrace-pester-$PID"
 $env:ACITRACE_MODULE_PATH = (Resolve-Path -LiteralPath $ModulePath).Path
 $env:ACITRACE_LAB_DLL = (Resolve-Path -LiteralPath $LabDll).Path
+# Older YamlDotNet and KubernetesClient assemblies (laid out by tools/AciTrace.Pwsh beside Pester) for the tests
+# that load them first, as another module would.
+$env:ACITRACE_CLASH_ASSEMBLIES = (Resolve-Path -LiteralPath (Join-Path $PesterPath '../../ClashAssemblies')).Path
 $env:ACITRACE_LAB_KUBECONFIG = ''
 $env:ACITRACE_LAB_ERROR = ''
 

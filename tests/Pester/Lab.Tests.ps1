@@ -1,4 +1,5 @@
-# End to end against the lab: real kubectl, the lab's Kubernetes API and real OVS per node.
+# End to end against the lab through both transports (in process and kubectl), the lab's Kubernetes API and real
+# OVS per node.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Kubeconfig = Get-LabKubeconfig
@@ -14,7 +15,9 @@ BeforeAll {
 
 AfterAll { Invoke-LabCli faults --reset | Out-Null }
 
-Describe 'Tracing the lab' {
+Describe 'Tracing the lab through <Transport>' -ForEach @(@{ Transport = 'KubernetesClient' }, @{ Transport = 'Kubectl' }) {
+    BeforeAll { $Kube = @{ Kubeconfig = $Kubeconfig; Transport = $Transport } }
+
     It 'traces a pod pair into typed passes that each carry the packet and the outcome' {
         $passes = @(Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 @Kube -ErrorAction Stop)
         $passes.Count | Should -BeGreaterThan 0
@@ -174,16 +177,25 @@ shop/client,shop/web-2,Sctp,80
         Get-AciPodTrace shop/client shop/client -DestinationPort 80 -Quiet @Kube | Should -BeTrue
     }
 
-    It 'shows every kubectl command line with -Verbose' {
+    It 'shows the transport and every cluster call with -Verbose' {
         $verbose = Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 @Kube -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $text = $verbose.Message -join "`n"
-        $text | Should -Match 'kubectl --kubeconfig=\S+ get pods client -n shop -o json'
-        $text | Should -Match 'kubectl --kubeconfig=\S+ exec -n aci-containers-system aci-containers-openvswitch-\S+ -c aci-containers-openvswitch -- '
+        $verbose[0].Message | Should -Match "^Using transport $Transport"
+        if ($Transport -eq 'Kubectl') {
+            $text | Should -Match 'kubectl --kubeconfig=\S+ get pods client -n shop -o json'
+            $text | Should -Match 'kubectl --kubeconfig=\S+ exec -n aci-containers-system aci-containers-openvswitch-\S+ -c aci-containers-openvswitch -- '
+        }
+        else {
+            $text | Should -Match '(?m)^GET https://127\.0\.0\.1:\d+/api/v1/namespaces/shop/pods/client$'
+            $text | Should -Match '(?m)^exec -n aci-containers-system aci-containers-openvswitch-\S+ -c aci-containers-openvswitch -- '
+            $text | Should -Not -Match 'kubectl --kubeconfig'
+        }
         $text | Should -Match '\[node-a\] ovs-appctl ofproto/trace br-access in_port=veth'
     }
 }
 
-Describe 'Failures between the API server and a node' {
+Describe 'Failures between the API server and a node, through <Transport>' -ForEach @(@{ Transport = 'KubernetesClient' }, @{ Transport = 'Kubectl' }) {
+    BeforeAll { $Kube = @{ Kubeconfig = $Kubeconfig; Transport = $Transport } }
     AfterEach { Invoke-LabCli faults --reset | Out-Null }
 
     It 'says the kubelet of node-b is unreachable, not the API server, when only exec to that node fails' {
@@ -198,7 +210,8 @@ Describe 'Failures between the API server and a node' {
     }
 }
 
-Describe 'Stale service backends' {
+Describe 'Stale service backends, through <Transport>' -ForEach @(@{ Transport = 'KubernetesClient' }, @{ Transport = 'Kubectl' }) {
+    BeforeAll { $Kube = @{ Kubeconfig = $Kubeconfig; Transport = $Transport } }
     AfterEach { Invoke-LabCli faults --reset | Out-Null }
 
     It 'reports a backend that is no longer an endpoint (node gone) as a warning and an Unknown verdict, never a delivery' {
@@ -217,7 +230,7 @@ Describe 'Streaming, cancellation and progress' {
     AfterEach { Invoke-LabCli faults --reset | Out-Null }
 
     It 'stops early with Select-Object -First 1 and leaves no kubectl behind' {
-        $first = @(Get-AciPodTrace shop/client shop/web-2 -DestinationPort 8080 -Reply @Kube | Select-Object -First 1)
+        $first = @(Get-AciPodTrace shop/client shop/web-2 -DestinationPort 8080 -Reply @Kube -Transport Kubectl | Select-Object -First 1)
         $first.Count | Should -Be 1
         Start-Sleep -Milliseconds 300
         Get-KubectlChildren | Should -BeNullOrEmpty
@@ -227,7 +240,7 @@ Describe 'Streaming, cancellation and progress' {
         Invoke-LabCli faults --exec-hang true | Out-Null
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$ModuleDir/AciTrace.psd1'; Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 -Kubeconfig '$Kubeconfig' -TimeoutSec 120")
+            $null = $ps.AddScript("Import-Module '$ModuleDir/AciTrace.psd1'; Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 -Kubeconfig '$Kubeconfig' -TimeoutSec 120 -Transport Kubectl")
             $async = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(20)
             while (-not (Get-KubectlChildren | Where-Object { $_.CommandLine -match ' exec ' }) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
@@ -240,6 +253,27 @@ Describe 'Streaming, cancellation and progress' {
             Get-KubectlChildren | Should -BeNullOrEmpty
         }
         finally { $ps.Dispose() }
+    }
+
+    It 'stops a hanging in-process trace when the pipeline is stopped, and the next trace of the runspace works' {
+        Invoke-LabCli faults --exec-hang true | Out-Null
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModuleDir/AciTrace.psd1'; Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 -Kubeconfig '$Kubeconfig' -TimeoutSec 120 -Transport KubernetesClient -Verbose")
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while (-not ($ps.Streams.Verbose | Where-Object Message -Match '^exec ') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $ps.Streams.Verbose.Message -join "`n" | Should -Match '(?m)^exec -n aci-containers-system ' -Because 'the trace is waiting on a hanging exec'
+            Start-Sleep -Milliseconds 500
+            $async.IsCompleted | Should -BeFalse
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $async.IsCompleted | Should -BeTrue
+        }
+        finally { $ps.Dispose() }
+        Invoke-LabCli faults --reset | Out-Null
+        Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 @Kube -Transport KubernetesClient -Quiet | Should -BeTrue
     }
 
     It 'reports progress as N traces done while a pipeline runs' {

@@ -14,7 +14,7 @@ BeforeAll {
 
     function Invoke-RbacLab {
         # Starts a lab whose viewer has the rules of -RoleText, runs a Service trace and a dropping pod trace as
-        # the viewer, stops the lab, and returns the summaries, errors and warnings.
+        # the viewer through each transport, stops the lab, and returns per transport the summaries, errors and warnings.
         param([string] $RoleText)
         $dir = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
         $null = New-Item -ItemType Directory $dir
@@ -23,13 +23,15 @@ BeforeAll {
         $up = & dotnet $env:ACITRACE_LAB_DLL up (Join-Path $RepoRoot 'samples/demo-cluster.yaml') --state-dir $dir --rbac-role $role 2>&1
         if ($LASTEXITCODE -ne 0) { throw "the RBAC lab did not start: $up" }
         try {
-            $viewer = @{ Kubeconfig = (Join-Path $dir 'kubeconfig-viewer'); ErrorAction = 'SilentlyContinue'; WarningAction = 'SilentlyContinue' }
-            $errors = $null; $warnings = $null
-            $summaries = @(
-                Get-AciServiceTrace shop/client kube-system/kube-dns -Protocol Udp -DestinationPort 53 -Output Summary @viewer -ErrorVariable +errors -WarningVariable +warnings
-                Get-AciPodTrace shop/client shop/web-2 -DestinationPort 80 -Output Summary @viewer -ErrorVariable +errors -WarningVariable +warnings
-            )
-            [pscustomobject]@{ Summaries = $summaries; Errors = @($errors); Warnings = @($warnings | ForEach-Object { "$_" }) }
+            foreach ($transport in 'KubernetesClient', 'Kubectl') {
+                $viewer = @{ Kubeconfig = (Join-Path $dir 'kubeconfig-viewer'); Transport = $transport; ErrorAction = 'SilentlyContinue'; WarningAction = 'SilentlyContinue' }
+                $errors = $null; $warnings = $null
+                $summaries = @(
+                    Get-AciServiceTrace shop/client kube-system/kube-dns -Protocol Udp -DestinationPort 53 -Output Summary @viewer -ErrorVariable +errors -WarningVariable +warnings
+                    Get-AciPodTrace shop/client shop/web-2 -DestinationPort 80 -Output Summary @viewer -ErrorVariable +errors -WarningVariable +warnings
+                )
+                [pscustomobject]@{ Transport = $transport; Summaries = $summaries; Errors = @($errors); Warnings = @($warnings | ForEach-Object { "$_" }) }
+            }
         }
         finally {
             & dotnet $env:ACITRACE_LAB_DLL down --state-dir $dir *> $null
@@ -42,33 +44,39 @@ Describe 'The shipped RBAC role' {
         $Rules.Resource | Should -Be @('pods', 'services', 'endpointslices', 'networkpolicies', 'pods/exec')
     }
 
-    It 'is enough: both traces succeed with no error and no warning' {
-        $run = Invoke-RbacLab -RoleText (Get-Content -Raw $RoleFile)
-        $run.Errors | Should -BeNullOrEmpty
-        $run.Warnings | Should -BeNullOrEmpty
-        $run.Summaries.Verdict | Should -Be @('Deliver', 'Drop')
-        $run.Summaries[1].DropCause | Should -Be 'NetworkPolicy shop/web-ingress'
+    It 'is enough: both traces succeed with no error and no warning, through both transports' {
+        $runs = Invoke-RbacLab -RoleText (Get-Content -Raw $RoleFile)
+        $runs.Transport | Should -Be @('KubernetesClient', 'Kubectl')
+        foreach ($run in $runs) {
+            $run.Errors | Should -BeNullOrEmpty
+            $run.Warnings | Should -BeNullOrEmpty
+            $run.Summaries.Verdict | Should -Be @('Deliver', 'Drop')
+            $run.Summaries[1].DropCause | Should -Be 'NetworkPolicy shop/web-ingress'
+        }
     }
 
-    It 'needs its <Resource> rule' -ForEach $Rules {
-        $run = Invoke-RbacLab -RoleText ((Get-Content -Raw $RoleFile).Replace($Text, ''))
+    It 'needs its <Resource> rule, through both transports' -ForEach $Rules {
+        $runs = Invoke-RbacLab -RoleText ((Get-Content -Raw $RoleFile).Replace($Text, ''))
+        $runs.Transport | Should -Be @('KubernetesClient', 'Kubectl')
         $qualified = switch ($Resource) {
             'endpointslices' { 'endpointslices.discovery.k8s.io' }
             'networkpolicies' { 'networkpolicies.networking.k8s.io' }
             default { $Resource }
         }
-        if ($Resource -eq 'networkpolicies') {
-            # Not fatal: the drop is still found, and a warning says which permission would name its policy.
-            $run.Errors | Should -BeNullOrEmpty
-            $run.Summaries[1].Verdict | Should -Be 'Drop'
-            ($run.Warnings -join "`n") | Should -Match "not allowed to list $([regex]::Escape($qualified)) in namespace 'shop'"
-            ($run.Warnings -join "`n") | Should -Match 'rbac/acitrace-reader.yaml'
-        }
-        else {
-            $run.Errors.Count | Should -BeGreaterThan 0
-            $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'KubeForbidden,*'
-            $run.Errors[0].Exception.Message | Should -Match "User 'viewer' is not allowed to \w+ $([regex]::Escape($qualified)) "
-            $run.Errors[0].Exception.Message | Should -Match 'apply rbac/acitrace-reader.yaml'
+        foreach ($run in $runs) {
+            if ($Resource -eq 'networkpolicies') {
+                # Not fatal: the drop is still found, and a warning says which permission would name its policy.
+                $run.Errors | Should -BeNullOrEmpty
+                $run.Summaries[1].Verdict | Should -Be 'Drop'
+                ($run.Warnings -join "`n") | Should -Match "not allowed to list $([regex]::Escape($qualified)) in namespace 'shop'"
+                ($run.Warnings -join "`n") | Should -Match 'rbac/acitrace-reader.yaml'
+            }
+            else {
+                $run.Errors.Count | Should -BeGreaterThan 0 -Because "$($run.Transport) must fail"
+                $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'KubeForbidden,*'
+                $run.Errors[0].Exception.Message | Should -Match "User 'viewer' is not allowed to \w+ $([regex]::Escape($qualified)) "
+                $run.Errors[0].Exception.Message | Should -Match 'apply rbac/acitrace-reader.yaml'
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using AciTrace.Commands.Completion;
+using AciTrace.Commands.Transport;
 using AciTrace.Engine;
 using AciTrace.Kube;
 
@@ -73,6 +74,12 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     public SwitchParameter Quiet { get; set; }
 
     /// <summary>
+    /// <para type="description">How to reach the API server: KubernetesClient (in process: one connection and one login per invocation; the default) or Kubectl (one kubectl process per call). Defaults to $env:ACITRACE_TRANSPORT when set, and to Kubectl when -KubectlPath is given. KubernetesClient falls back to kubectl by itself, with a -Verbose line saying why, when the kubeconfig uses settings the library does not honour (tokenFile, impersonation with as/as-groups, proxy-url) or $env:KUBECONFIG lists several files.</para>
+    /// </summary>
+    [Parameter]
+    public ClusterTransport Transport { get; set; }
+
+    /// <summary>
     /// <para type="description">kubeconfig context to use (kubectl --context). Defaults to the current context.</para>
     /// </summary>
     [Parameter]
@@ -88,14 +95,14 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     public string? Kubeconfig { get; set; }
 
     /// <summary>
-    /// <para type="description">Path of the kubectl (or oc) executable. Defaults to $env:ACITRACE_KUBECTL, then kubectl or oc on PATH.</para>
+    /// <para type="description">Path of the kubectl (or oc) executable, for -Transport Kubectl (giving it alone selects that transport). Defaults to $env:ACITRACE_KUBECTL, then kubectl or oc on PATH.</para>
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? KubectlPath { get; set; }
 
     /// <summary>
-    /// <para type="description">Timeout in seconds of each kubectl call the trace makes.</para>
+    /// <para type="description">Timeout in seconds of each cluster call the trace makes (one API read or one exec).</para>
     /// </summary>
     [Parameter]
     [ValidateRange(1, 3600)]
@@ -204,13 +211,16 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
 
         try
         {
-            _session = TraceSessionFactory.Create(new ClusterOptions
+            var selection = TransportRules.Select(new ClusterOptions
             {
+                Transport = MyInvocation.BoundParameters.ContainsKey(nameof(Transport)) ? Transport : null,
                 KubectlPath = ResolveExecutablePath(KubectlPath),
                 Kubeconfig = Kubeconfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Kubeconfig),
                 Context = Context,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
-            });
+            }, () => KubeApiLoadContext.Factory);
+            WriteVerbose($"Using {selection.Reason}.");
+            _session = TraceSessionFactory.Create(selection);
             return _session;
         }
         catch (AciTraceException ex)
@@ -372,7 +382,8 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     /// </summary>
     private void ReportFailure(AciTraceException ex, object target)
     {
-        var sessionWide = IsSessionWide(ex);
+        // A session that could not be created fails every input the same way, whatever the ErrorId.
+        var sessionWide = IsSessionWide(ex) || ReferenceEquals(ex, _sessionFailure);
         // No input can succeed after these: skip the rest without another cluster call (a forbidden read may concern
         // one namespace only, so it is written once but does not stop the others).
         if (sessionWide && ex.ErrorId != KubectlErrors.ForbiddenId)

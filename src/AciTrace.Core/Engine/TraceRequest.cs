@@ -39,13 +39,15 @@ public sealed record TraceRequest
     public bool PreferIPv6 { get; init; }
 }
 
-/// <summary>How to reach the cluster (all optional; kubectl's own defaults apply).</summary>
+/// <summary>How to reach the cluster (all optional; the kubeconfig's own defaults apply).</summary>
 public sealed record ClusterOptions
 {
-    /// <summary>Explicit kubectl or oc path; else $ACITRACE_KUBECTL, else kubectl/oc on PATH.</summary>
+    /// <summary>How to talk to the API server; null chooses as <see cref="Kube.TransportRules"/> says.</summary>
+    public Kube.ClusterTransport? Transport { get; init; }
+    /// <summary>Explicit kubectl or oc path (kubectl transport); else $ACITRACE_KUBECTL, else kubectl/oc on PATH.</summary>
     public string? KubectlPath { get; init; }
     public string? Kubeconfig { get; init; }
     public string? Context { get; init; }
-    /// <summary>Timeout of each kubectl call.</summary>
+    /// <summary>Timeout of each cluster call (one API read, one exec).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -28,6 +28,18 @@ public static class KubeResourceInfo
         _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, null),
     };
 
+    /// <summary>The API group/version path prefix and the plural resource name (<c>/apis/discovery.k8s.io/v1</c>, <c>endpointslices</c>).</summary>
+    public static (string Prefix, string Plural) ApiGroupVersionAndPlural(this KubeResource resource) => resource switch
+    {
+        KubeResource.Namespaces => ("/api/v1", "namespaces"),
+        KubeResource.Nodes => ("/api/v1", "nodes"),
+        KubeResource.Pods => ("/api/v1", "pods"),
+        KubeResource.Services => ("/api/v1", "services"),
+        KubeResource.EndpointSlices => ("/apis/discovery.k8s.io/v1", "endpointslices"),
+        KubeResource.NetworkPolicies => ("/apis/networking.k8s.io/v1", "networkpolicies"),
+        _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, null),
+    };
+
     /// <summary>False for cluster-scoped kinds (namespaces, nodes).</summary>
     public static bool IsNamespaced(this KubeResource resource) => resource is not (KubeResource.Namespaces or KubeResource.Nodes);
 

@@ -55,40 +55,23 @@ public sealed class KubectlClient : IKubeClient
     /// <summary>The argv (after the program) of a get/list call; validates all inputs.</summary>
     public IReadOnlyList<string> BuildGetArgs(KubeResource resource, string? ns, string? name, string? labelSelector, string? fieldSelector)
     {
-        if (!Enum.IsDefined(resource))
-            throw new AciTraceException("InvalidKubeResource", AciErrorKind.InvalidArgument, $"Unknown resource kind {resource}.", resource);
+        var query = KubeQuery.Create(resource, ns, name, labelSelector, fieldSelector);
         var args = new List<string>(_globalArgs) { "get", resource.KubectlName() };
-        if (name is not null)
-        {
-            args.Add(InputValidation.ValidateKubernetesName(name, NameKind(resource), resource.DisplayName()));
-            if (labelSelector is not null || fieldSelector is not null)
-                throw new AciTraceException("InvalidKubeQuery", AciErrorKind.InvalidArgument,
-                    $"A {resource.DisplayName()} name and a selector cannot be combined.", name);
-        }
+        if (query.Name is not null) args.Add(query.Name);
         if (resource.IsNamespaced())
         {
-            if (ns is not null)
+            if (query.Namespace is not null)
             {
                 args.Add("-n");
-                args.Add(InputValidation.ValidateKubernetesName(ns, KubernetesNameKind.Namespace, "namespace"));
-            }
-            else if (name is not null)
-            {
-                throw new AciTraceException("NamespaceRequired", AciErrorKind.InvalidArgument,
-                    $"Getting the {resource.DisplayName()} '{name}' needs a namespace.", name);
+                args.Add(query.Namespace);
             }
             else
             {
                 args.Add("--all-namespaces");
             }
         }
-        else if (ns is not null)
-        {
-            throw new AciTraceException("InvalidKubeQuery", AciErrorKind.InvalidArgument,
-                $"{resource.KubectlName()} are cluster-scoped; no namespace may be given (got '{ns}').", ns);
-        }
-        if (labelSelector is not null) args.Add("--selector=" + ValidateSelector(labelSelector, "labelSelector"));
-        if (fieldSelector is not null) args.Add("--field-selector=" + ValidateSelector(fieldSelector, "fieldSelector"));
+        if (query.LabelSelector is not null) args.Add("--selector=" + query.LabelSelector);
+        if (query.FieldSelector is not null) args.Add("--field-selector=" + query.FieldSelector);
         args.Add("-o");
         args.Add("json");
         return args;
@@ -97,19 +80,15 @@ public sealed class KubectlClient : IKubeClient
     /// <summary>The argv (after the program) of an exec call; validates names and applies the command policy.</summary>
     public IReadOnlyList<string> BuildExecArgs(string ns, string pod, string? container, IReadOnlyList<string> argv)
     {
-        ReadOnlyCommandPolicy.EnsureAllowed(argv);
-        var args = new List<string>(_globalArgs)
-        {
-            "exec", "-n", InputValidation.ValidateKubernetesName(ns, KubernetesNameKind.Namespace, "namespace"),
-            InputValidation.ValidateKubernetesName(pod, KubernetesNameKind.Pod, "pod"),
-        };
-        if (container is not null)
+        var target = KubeExecTarget.Create(ns, pod, container, argv);
+        var args = new List<string>(_globalArgs) { "exec", "-n", target.Namespace, target.Pod };
+        if (target.Container is not null)
         {
             args.Add("-c");
-            args.Add(InputValidation.ValidateKubernetesName(container, KubernetesNameKind.Container, "container"));
+            args.Add(target.Container);
         }
         args.Add("--");
-        args.AddRange(argv);
+        args.AddRange(target.Argv);
         return args;
     }
 
@@ -134,7 +113,7 @@ public sealed class KubectlClient : IKubeClient
         }
         catch (JsonException e)
         {
-            throw new AciTraceException("KubectlInvalidOutput", AciErrorKind.InvalidResult,
+            throw new AciTraceException("ClusterInvalidOutput", AciErrorKind.InvalidResult,
                 $"kubectl get {resource.KubectlName()} succeeded but did not print a JSON object ({e.Message}); output starts with: '{InputValidationException.Printable(stdout.Length > 200 ? stdout[..200] : stdout)}'",
                 resource, e);
         }
@@ -209,14 +188,14 @@ public sealed class KubectlClient : IKubeClient
         {
             elapsed = stopped.Elapsed;
             string what = context.IsExec ? $"'{CommandLineText.Format(context.RemoteArgv!)}' in {context.ObjectText}" : $"get {context.Resource.KubectlName()}";
-            throw new AciTraceException("KubectlTimeout", AciErrorKind.OperationTimeout,
+            throw new AciTraceException("ClusterCallTimeout", AciErrorKind.OperationTimeout,
                 $"kubectl ({what}) did not finish within {FormatSeconds(_options.CommandTimeout)} and was stopped. " +
                 "Check the cluster's responsiveness or raise the timeout.", CommandLineText.Format(argv), stopped);
         }
         catch (ProcessStoppedException stopped)
         {
             elapsed = stopped.Elapsed;
-            throw new AciTraceException("KubectlOutputTooLarge", AciErrorKind.InvalidResult,
+            throw new AciTraceException("ClusterOutputTooLarge", AciErrorKind.InvalidResult,
                 $"kubectl printed more than {_options.MaxOutputBytes} bytes and was stopped.", CommandLineText.Format(argv), stopped);
         }
         finally
@@ -247,30 +226,10 @@ public sealed class KubectlClient : IKubeClient
 
     private static string FormatSeconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 
-    private static string ValidateFreeText(string value, string field)
+    internal static string ValidateFreeText(string value, string field)
     {
         if (value.Any(char.IsControl) || value.Length > 4096)
             throw new InputValidationException("InvalidClusterOption", field, value, "contains control characters or is too long");
         return value;
     }
-
-    /// <summary>Label/field selectors: printable ASCII of the selector grammar (keys, values, = == != , ! in notin ( )).</summary>
-    private static string ValidateSelector(string selector, string field)
-    {
-        bool ok = selector.Length is > 0 and <= 1024
-            && selector.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '/' or '=' or '!' or ',' or '(' or ')' or ' ');
-        if (!ok)
-            throw new InputValidationException("InvalidSelector", field, selector,
-                "is not a valid selector (letters, digits and . - _ / = ! , ( ) and spaces, at most 1024 characters)");
-        return selector;
-    }
-
-    private static KubernetesNameKind NameKind(KubeResource resource) => resource switch
-    {
-        KubeResource.Namespaces => KubernetesNameKind.Namespace,
-        KubeResource.Services => KubernetesNameKind.Service,
-        KubeResource.Pods => KubernetesNameKind.Pod,
-        KubeResource.Nodes => KubernetesNameKind.Node,
-        _ => KubernetesNameKind.Object,
-    };
 }

@@ -53,7 +53,7 @@ internal static partial class KubectlErrors
     [GeneratedRegex(@"^[IWEF]\d{4} \d{2}:\d{2}:\d{2}")]
     private static partial Regex KlogLine();
 
-    public static AciTraceException Map(int exitCode, string stderr, string stdout, KubectlCallContext context)
+    public static AciTraceException Map(int exitCode, string stderr, string stdout, KubectlCallContext context, string via = "kubectl")
     {
         string summary = SummaryLine(stderr);
         string detail = summary.Length > 0 ? summary : $"kubectl exited with code {exitCode} and printed nothing on stderr";
@@ -75,7 +75,7 @@ internal static partial class KubectlErrors
             if (stderr.Contains("executable file not found", StringComparison.Ordinal) || stderr.Contains("no such file or directory: unknown", StringComparison.Ordinal))
             {
                 return new AciTraceException("RemoteCommandNotFound", AciErrorKind.NotInstalled,
-                    $"'{context.RemoteArgv![0]}' is not available in {context.ObjectText}{ContainerText(context)}; check that this is the right pod and container. kubectl: {detail}",
+                    $"'{context.RemoteArgv![0]}' is not available in {context.ObjectText}{ContainerText(context)}; check that this is the right pod and container. {via}: {detail}",
                     context.RemoteArgv[0]);
             }
             if (IsKubeletUnreachable(stderr))
@@ -91,7 +91,7 @@ internal static partial class KubectlErrors
             {
                 string name = container.Groups["c"].Success ? container.Groups["c"].Value : container.Groups["c2"].Value;
                 return new AciTraceException("ContainerNotFound", AciErrorKind.ObjectNotFound,
-                    $"Container '{name}' does not exist in {context.ObjectText}. kubectl: {detail}", name);
+                    $"Container '{name}' does not exist in {context.ObjectText}. {via}: {detail}", name);
             }
         }
 
@@ -104,7 +104,7 @@ internal static partial class KubectlErrors
             string what = kind is { } k ? k.DisplayName() : notFound.Groups["res"].Value;
             string where = kind is { } k2 && k2.IsNamespaced() && context.Namespace is not null ? $" in namespace '{context.Namespace}'" : "";
             return new AciTraceException(errorId, AciErrorKind.ObjectNotFound,
-                $"The {what} '{name}' was not found{where}. Check the name and namespace (kubectl: {detail})", name);
+                $"The {what} '{name}' was not found{where}. Check the name and namespace ({via}: {detail})", name);
         }
 
         var forbidden = Forbidden().Match(stderr);
@@ -114,7 +114,7 @@ internal static partial class KubectlErrors
         if (stderr.Contains("(Unauthorized)", StringComparison.Ordinal) || stderr.Contains("You must be logged in", StringComparison.Ordinal))
         {
             return new AciTraceException(UnauthorizedId, AciErrorKind.AuthenticationError,
-                $"The Kubernetes API server rejected the credentials (Unauthorized). Log in again or refresh the token, and check -Kubeconfig/-Context. kubectl: {detail}");
+                $"The Kubernetes API server rejected the credentials (Unauthorized). Log in again or refresh the token, and check -Kubeconfig/-Context. {via}: {detail}");
         }
 
         if (IsUnreachable(stderr))
@@ -126,7 +126,7 @@ internal static partial class KubectlErrors
         if (stderr.Contains("deadline exceeded", StringComparison.Ordinal) || stderr.Contains("Timeout exceeded", StringComparison.Ordinal)
             || stderr.Contains("(Timeout)", StringComparison.Ordinal))
         {
-            return new AciTraceException("KubectlTimeout", AciErrorKind.OperationTimeout,
+            return new AciTraceException("ClusterCallTimeout", AciErrorKind.OperationTimeout,
                 $"The Kubernetes API request timed out: {detail}. Retry, or raise the timeout.");
         }
 
@@ -148,8 +148,8 @@ internal static partial class KubectlErrors
                 $"The cluster does not serve {context.Resource.KubectlName()}: {detail}.");
         }
 
-        return new AciTraceException("KubectlFailed", AciErrorKind.InvalidResult,
-            $"kubectl failed with exit code {exitCode}: {Truncate(stderr.Trim(), 2000)}");
+        return new AciTraceException("ClusterCallFailed", AciErrorKind.InvalidResult,
+            via == "kubectl" ? $"kubectl failed with exit code {exitCode}: {Truncate(stderr.Trim(), 2000)}" : $"The {via} call failed: {Truncate(stderr.Trim(), 2000)}");
     }
 
     private static AciTraceException MapForbidden(Match m, string detail)

@@ -17,7 +17,7 @@ public sealed class DropLogLabFixture : IAsyncLifetime
     {
         _state = Directory.CreateTempSubdirectory("acitrace-lab-droplog-").FullName;
         Env = await LabEnvironment.StartAsync(LabTestSupport.Sample("research-two-node.yaml"), _state);
-        Session = TraceSessionFactory.Create(new ClusterOptions { Kubeconfig = Env.KubeconfigPath, Timeout = TimeSpan.FromSeconds(60) });
+        Session = LabSessions.Create(new ClusterOptions { Kubeconfig = Env.KubeconfigPath, Timeout = TimeSpan.FromSeconds(60) });
     }
 
     public async Task DisposeAsync()

@@ -14,7 +14,7 @@ public sealed class Ipv6TraceTests(LabTraceFixture lab) : IClassFixture<LabTrace
     [Fact]
     public async Task DualStackPodsTraceOverIPv6BothWays()
     {
-        await using var session = TraceSessionFactory.Create(lab.Options);
+        await using var session = LabSessions.Create(lab.Options);
         var result = await LabTraceFixture.RunAsync(session, ClientTo("locked"));
         Assert.Equal(TraceVerdict.Deliver, result.Request.Verdict);
         Assert.Contains(":", result.Request.SourceAddress ?? "", StringComparison.Ordinal);
@@ -29,7 +29,7 @@ public sealed class Ipv6TraceTests(LabTraceFixture lab) : IClassFixture<LabTrace
     [Fact]
     public async Task IPv6ToASingleStackPodIsATypedError()
     {
-        await using var session = TraceSessionFactory.Create(lab.Options);
+        await using var session = LabSessions.Create(lab.Options);
         var e = await Assert.ThrowsAsync<AciTraceException>(() => LabTraceFixture.RunAsync(session, ClientTo("web-1")));
         Assert.Equal("NoIPv6Address", e.ErrorId);
         Assert.Contains("shop/web-1", e.Message);

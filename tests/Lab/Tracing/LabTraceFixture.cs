@@ -12,7 +12,11 @@ public sealed class LabTraceFixture : IAsyncLifetime
     private string _state = "";
 
     public LabEnvironment Env { get; private set; } = null!;
-    public ITraceSession Session { get; private set; } = null!;
+    /// <summary>The session of the default transport (in process).</summary>
+    public ITraceSession Session => Sessions[Kube.ClusterTransport.KubernetesClient];
+
+    /// <summary>One session per transport.</summary>
+    public IReadOnlyDictionary<Kube.ClusterTransport, ITraceSession> Sessions { get; private set; } = null!;
     public ResolvedCluster Cluster => Env.Resolved;
     public GroundTruthEngine Truth { get; private set; } = null!;
 
@@ -23,12 +27,12 @@ public sealed class LabTraceFixture : IAsyncLifetime
         _state = Directory.CreateTempSubdirectory("acitrace-lab-trace-").FullName;
         Env = await LabEnvironment.StartAsync(LabTestSupport.Sample("demo-cluster.yaml"), _state, new LabEnvironmentOptions { Rbac = true });
         Truth = new GroundTruthEngine(Env.Resolved);
-        Session = TraceSessionFactory.Create(Options);
+        Sessions = LabSessions.Transports.ToDictionary(t => t, t => LabSessions.Create(Options with { Transport = t }));
     }
 
     public async Task DisposeAsync()
     {
-        await Session.DisposeAsync();
+        foreach (var session in Sessions.Values) await session.DisposeAsync();
         await Env.DisposeAsync();
         try { Directory.Delete(_state, recursive: true); } catch (IOException) { }
     }

@@ -27,12 +27,27 @@ public sealed class LiveTraceErrorTests(ErrorsLabFixture lab, ITestOutputHelper 
 
     public void Dispose() => lab.Env.Api.Faults.Reset();
 
+    /// <summary>
+    /// Runs the failing trace through both transports (kubectl only when a kubectl path is given); both must fail
+    /// with the same ErrorId and kind. Returns the in-process transport's error (the default's).
+    /// </summary>
     private async Task<AciTraceException> FailsAsync(TraceRequest request, ClusterOptions? options = null, CancellationToken ct = default)
     {
-        await using var session = TraceSessionFactory.Create(options ?? lab.Options);
-        var e = await Assert.ThrowsAnyAsync<AciTraceException>(() => LabTraceFixture.RunAsync(session, request, ct));
-        output.WriteLine($"{e.ErrorId} ({e.Kind}): {e.Message}");
-        return e;
+        options ??= lab.Options;
+        AciTraceException? first = null;
+        foreach (var transport in options.KubectlPath is null ? LabSessions.Transports : [ClusterTransport.Kubectl])
+        {
+            await using var session = LabSessions.Create(options with { Transport = transport });
+            var e = await Assert.ThrowsAnyAsync<AciTraceException>(() => LabTraceFixture.RunAsync(session, request, ct));
+            output.WriteLine($"{transport}: {e.ErrorId} ({e.Kind}): {e.Message}");
+            if (first is null)
+            {
+                first = e;
+                continue;
+            }
+            Assert.True(first.ErrorId == e.ErrorId && first.Kind == e.Kind, $"{transport} failed with {e.ErrorId} ({e.Kind}), the in-process transport with {first.ErrorId} ({first.Kind})");
+        }
+        return first!;
     }
 
     [Fact]
@@ -181,22 +196,22 @@ public sealed class LiveTraceErrorTests(ErrorsLabFixture lab, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task HangingExecIsKubectlTimeout()
+    public async Task HangingExecIsClusterCallTimeout()
     {
         lab.Env.Api.Faults.ExecHang = true;
         var clock = Stopwatch.StartNew();
         var e = await FailsAsync(PodToPod("apps", "client", "apps", "server-a"), lab.Options with { Timeout = TimeSpan.FromSeconds(2) });
-        Assert.Equal("KubectlTimeout", e.ErrorId);
+        Assert.Equal("ClusterCallTimeout", e.ErrorId);
         Assert.Equal(AciErrorKind.OperationTimeout, e.Kind);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the timeout took {clock.Elapsed}");
     }
 
     [Fact]
-    public async Task SlowExecIsKubectlTimeout()
+    public async Task SlowExecIsClusterCallTimeout()
     {
         lab.Env.Api.Faults.ExecLatency = TimeSpan.FromSeconds(6);
         var e = await FailsAsync(PodToPod("apps", "client", "apps", "server-b"), lab.Options with { Timeout = TimeSpan.FromSeconds(2) });
-        Assert.Equal("KubectlTimeout", e.ErrorId);
+        Assert.Equal("ClusterCallTimeout", e.ErrorId);
         Assert.Equal(AciErrorKind.OperationTimeout, e.Kind);
         Assert.Contains("2 s", e.Message, StringComparison.Ordinal);
     }

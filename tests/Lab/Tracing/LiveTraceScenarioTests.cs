@@ -8,15 +8,17 @@ using Xunit.Abstractions;
 namespace AciTrace.Tests.Lab.Tracing;
 
 /// <summary>
-/// Every scenario of samples/demo-cluster.yaml traced end to end (real kubectl -> lab API -> exec -> real OVS) and
+/// Every scenario of samples/demo-cluster.yaml traced end to end through both transports (KubernetesClient in
+/// process, and real kubectl -> lab API -> exec -> real OVS) and
 /// compared with the lab's ground truth, computed from the spec alone.
 /// </summary>
 public sealed class LiveTraceScenarioTests(LabTraceFixture lab, ITestOutputHelper output) : IClassFixture<LabTraceFixture>
 {
-    public static TheoryData<string> Scenarios()
+    public static TheoryData<string, Kube.ClusterTransport> Scenarios()
     {
-        var data = new TheoryData<string>();
-        foreach (var s in SpecResolver.LoadFile(LabTestSupport.Sample("demo-cluster.yaml")).Spec.Scenarios ) data.Add(s.Name);
+        var data = new TheoryData<string, Kube.ClusterTransport>();
+        foreach (var s in SpecResolver.LoadFile(LabTestSupport.Sample("demo-cluster.yaml")).Spec.Scenarios)
+            foreach (var transport in LabSessions.Transports) data.Add(s.Name, transport);
         return data;
     }
 
@@ -55,10 +57,10 @@ public sealed class LiveTraceScenarioTests(LabTraceFixture lab, ITestOutputHelpe
 
     [Theory]
     [MemberData(nameof(Scenarios))]
-    public async Task TraceEqualsGroundTruth(string name)
+    public async Task TraceEqualsGroundTruth(string name, Kube.ClusterTransport transport)
     {
         var scenario = lab.Cluster.Spec.Scenarios.Single(s => s.Name == name);
-        await CheckAsync(lab.Session, lab.Cluster, lab.Truth, scenario, output);
+        await CheckAsync(lab.Sessions[transport], lab.Cluster, lab.Truth, scenario, output);
     }
 
     /// <summary>Traces a scenario (request and reply) and asserts the outcome equals the ground truth.</summary>

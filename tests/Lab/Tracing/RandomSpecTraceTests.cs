@@ -21,7 +21,7 @@ public sealed class RandomSpecTraceTests(ITestOutputHelper output)
         try
         {
             await using var lab = await LabEnvironment.StartAsync(cluster, state);
-            await using var session = TraceSessionFactory.Create(new ClusterOptions { Kubeconfig = lab.KubeconfigPath, Timeout = TimeSpan.FromSeconds(60) });
+            await using var session = LabSessions.Create(new ClusterOptions { Kubeconfig = lab.KubeconfigPath, Timeout = TimeSpan.FromSeconds(60) });
             var truth = new GroundTruthEngine(cluster);
             var traced = 0;
             foreach (var scenario in cluster.Spec.Scenarios)

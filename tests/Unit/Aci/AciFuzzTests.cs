@@ -227,7 +227,7 @@ public class AciFuzzTests
     public void KubernetesJsonReaders(string file, int seed)
     {
         // Real `kubectl get <kind> -A -o json` output of the demo lab. Text that is not JSON is kubectl's problem
-        // (KubectlInvalidOutput); JSON of any shape must be read without an exception.
+        // (ClusterInvalidOutput); JSON of any shape must be read without an exception.
         var json = 0;
         Run(file, Encoding.UTF8.GetBytes(AciFixtures.Text(file)), seed, b =>
         {
@@ -287,7 +287,7 @@ public class AciFuzzTests
                 Assert.False(string.IsNullOrWhiteSpace(ex.ErrorId));
                 Assert.False(string.IsNullOrWhiteSpace(ex.Message));
                 Assert.True(Enum.IsDefined(ex.Kind));
-                if (ex.ErrorId != "KubectlFailed") classified++;
+                if (ex.ErrorId != "ClusterCallFailed") classified++;
             });
         }
         Assert.InRange(classified, Iterations, seeds.Length * Iterations - 1);

@@ -212,7 +212,7 @@ public class KubectlClientTests
     {
         using var fake = FakeKubectl.Create(stdout: stdout);
         var ex = await Assert.ThrowsAsync<AciTraceException>(() => Client(fake).GetJsonAsync(KubeResource.Pods, "demo", null, null, null, CancellationToken.None));
-        Assert.Equal("KubectlInvalidOutput", ex.ErrorId);
+        Assert.Equal("ClusterInvalidOutput", ex.ErrorId);
         Assert.Equal(AciErrorKind.InvalidResult, ex.Kind);
     }
 
@@ -226,7 +226,7 @@ public class KubectlClientTests
         var watch = Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<AciTraceException>(() => client.ExecAsync(Ns, OvsPod, null, new[] { "ovs-vsctl", "show" }, CancellationToken.None));
         watch.Stop();
-        Assert.Equal("KubectlTimeout", ex.ErrorId);
+        Assert.Equal("ClusterCallTimeout", ex.ErrorId);
         Assert.Equal(AciErrorKind.OperationTimeout, ex.Kind);
         Assert.Contains("0.7 s", ex.Message);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
@@ -257,7 +257,7 @@ public class KubectlClientTests
         using var fake = FakeKubectl.Create(stdout: new string('x', bytes));
         var client = Client(fake, o => o with { MaxOutputBytes = 1000 });
         var ex = await Assert.ThrowsAsync<AciTraceException>(() => client.ExecAsync(Ns, OvsPod, null, new[] { "ovs-vsctl", "show" }, CancellationToken.None));
-        Assert.Equal("KubectlOutputTooLarge", ex.ErrorId);
+        Assert.Equal("ClusterOutputTooLarge", ex.ErrorId);
     }
 
     [Fact]

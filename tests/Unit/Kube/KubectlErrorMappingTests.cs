@@ -136,7 +136,7 @@ public class KubectlErrorMappingTests
     public async Task ServerSideTimeouts(string stderr)
     {
         var ex = await GetFails(stderr, 1);
-        Assert.Equal("KubectlTimeout", ex.ErrorId);
+        Assert.Equal("ClusterCallTimeout", ex.ErrorId);
         Assert.Equal(AciErrorKind.OperationTimeout, ex.Kind);
     }
 
@@ -227,7 +227,7 @@ public class KubectlErrorMappingTests
     public async Task AnythingElseIsAFailureNeverASuccess(string stderr, int code)
     {
         var ex = await GetFails(stderr, code);
-        Assert.Equal("KubectlFailed", ex.ErrorId);
+        Assert.Equal("ClusterCallFailed", ex.ErrorId);
         Assert.Equal(AciErrorKind.InvalidResult, ex.Kind);
         Assert.Contains($"exit code {code}", ex.Message);
     }
