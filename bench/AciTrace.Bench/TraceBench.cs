@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using AciTrace.Engine;
+using AciTrace.Kube;
+using AciTrace.Kube.Api;
 using AciTrace.Lab;
 using ResolvedPod = AciTrace.Lab.Spec.ResolvedPod;
 
 namespace AciTrace.Bench;
 
 /// <summary>
-/// Live-trace cost on the lab (real kubectl -> lab API -> real OVS), as ratios to one bare
+/// Live-trace cost on the lab (lab API -> real OVS) through both transports, as ratios to one bare
 /// <c>kubectl exec &lt;ovs pod&gt; -- ovs-appctl ofproto/trace</c> measured in the same process.
 /// </summary>
 public static class TraceBench
@@ -45,33 +47,47 @@ public static class TraceBench
                 Kind = TraceKind.Pod, SourceNamespace = src.Namespace, SourceName = src.Name,
                 DestinationNamespace = dst.Namespace, DestinationName = dst.Name, Protocol = TraceProtocol.Tcp, DestinationPort = 8080,
             };
-            foreach (var (label, dst) in new[] { ("same-node", same), ("cross-node", cross) })
+            using (var api = KubeApiClient.Create(options))
             {
-                var cold = new List<TimeSpan>();
-                AciTraceSummary? coldSummary = null;
-                for (var i = 0; i < 5; i++)
+                await api.ExecAsync("aci-containers-system", ovsPod, "aci-containers-openvswitch", ["ovs-appctl", "ofproto/trace", "br-access", flow], CancellationToken.None);
+                var inProcess = await MedianAsync(10, async () =>
                 {
-                    await using var session = TraceSessionFactory.Create(options);
-                    var (t, s) = await TraceAsync(session, Pair(a, dst));
-                    cold.Add(t);
-                    coldSummary = s;
-                }
-                await using var warmSession = TraceSessionFactory.Create(options);
-                await TraceAsync(warmSession, Pair(a, dst));
-                var warm = new List<TimeSpan>();
-                AciTraceSummary? warmSummary = null;
-                for (var i = 0; i < 10; i++)
+                    var clock = Stopwatch.StartNew();
+                    await api.ExecAsync("aci-containers-system", ovsPod, "aci-containers-openvswitch", ["ovs-appctl", "ofproto/trace", "br-access", flow], CancellationToken.None);
+                    return clock.Elapsed;
+                });
+                Console.WriteLine($"in-process exec of the same ofproto/trace (KubernetesClient, warm connection)  median {Ms(inProcess)} = {Ratio(inProcess, baseline)} x baseline");
+            }
+            foreach (var transport in Transports)
+            {
+                foreach (var (label, dst) in new[] { ("same-node", same), ("cross-node", cross) })
                 {
-                    var (t, s) = await TraceAsync(warmSession, Pair(a, dst));
-                    warm.Add(t);
-                    warmSummary = s;
+                    var cold = new List<TimeSpan>();
+                    AciTraceSummary? coldSummary = null;
+                    for (var i = 0; i < 5; i++)
+                    {
+                        await using var session = Session(options, transport);
+                        var (t, s) = await TraceAsync(session, Pair(a, dst));
+                        cold.Add(t);
+                        coldSummary = s;
+                    }
+                    await using var warmSession = Session(options, transport);
+                    await TraceAsync(warmSession, Pair(a, dst));
+                    var warm = new List<TimeSpan>();
+                    AciTraceSummary? warmSummary = null;
+                    for (var i = 0; i < 10; i++)
+                    {
+                        var (t, s) = await TraceAsync(warmSession, Pair(a, dst));
+                        warm.Add(t);
+                        warmSummary = s;
+                    }
+                    Console.WriteLine($"{transport,-16} {label,-10} cold median {Ms(Median(cold))} = {Ratio(Median(cold), baseline)} x baseline; cluster calls {coldSummary!.Execs + coldSummary.ApiReads} (execs {coldSummary.Execs}, API reads {coldSummary.ApiReads}); verdict {coldSummary.Verdict}");
+                    Console.WriteLine($"{transport,-16} {label,-10} warm median {Ms(Median(warm))} = {Ratio(Median(warm), baseline)} x baseline; cluster calls {warmSummary!.Execs + warmSummary.ApiReads} (execs {warmSummary.Execs}, API reads {warmSummary.ApiReads})");
                 }
-                Console.WriteLine($"{label,-10} cold median {Ms(Median(cold))} = {Ratio(Median(cold), baseline)} x baseline; kubectl processes {coldSummary!.Execs + coldSummary.ApiReads} (execs {coldSummary.Execs}, API reads {coldSummary.ApiReads}); verdict {coldSummary.Verdict}");
-                Console.WriteLine($"{label,-10} warm median {Ms(Median(warm))} = {Ratio(Median(warm), baseline)} x baseline; kubectl processes {warmSummary!.Execs + warmSummary.ApiReads} (execs {warmSummary.Execs}, API reads {warmSummary.ApiReads})");
             }
 
             Directory.Delete(cache, true);
-            await TimelineAsync(options, Pair(a, cross));
+            foreach (var transport in Transports) await TimelineAsync(options, transport, Pair(a, cross));
             await ManyPairsAsync(state);
             return 0;
         }
@@ -81,22 +97,30 @@ public static class TraceBench
         }
     }
 
-    /// <summary>When each kubectl process of one cold cross-node trace started and ended (where the cold time goes).</summary>
-    private static async Task TimelineAsync(ClusterOptions options, TraceRequest request)
+    private static readonly ClusterTransport[] Transports = [ClusterTransport.KubernetesClient, ClusterTransport.Kubectl];
+
+    private static ITraceSession Session(ClusterOptions options, ClusterTransport transport) =>
+        TraceSessionFactory.Create(TransportRules.Select(options with { Transport = transport }, () => new KubeApiClientFactory()));
+
+    /// <summary>When each cluster call of one cold cross-node trace started and ended (where the cold time goes).</summary>
+    private static async Task TimelineAsync(ClusterOptions options, ClusterTransport transport, TraceRequest request)
     {
-        var client = new AciTrace.Kube.KubectlClient(options);
+        var client = TransportRules.Select(options with { Transport = transport }, () => new KubeApiClientFactory()).Client;
         var clock = Stopwatch.StartNew();
         var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
         client.CommandCompleted += (_, e) =>
         {
             var end = clock.Elapsed;
             var start = end - (e.Elapsed ?? TimeSpan.Zero);
-            var what = string.Join(' ', e.Argv.Skip(1).Where(a => !a.StartsWith("--kubeconfig", StringComparison.Ordinal)).Take(6));
+            var what = string.Join(' ', e.Argv.Skip(transport == ClusterTransport.Kubectl ? 1 : 0).Where(a => !a.StartsWith("--kubeconfig", StringComparison.Ordinal)).Take(6));
             lines.Enqueue($"  {start.TotalMilliseconds,6:0} -> {end.TotalMilliseconds,6:0} ms  {(what.Length > 90 ? what[..90] + "..." : what)}");
         };
-        await using var session = TraceSessionFactory.Create(client);
-        var (total, _) = await TraceAsync(session, request);
-        Console.WriteLine($"cold cross-node timeline (total {Ms(total)}):");
+        await using (var session = TraceSessionFactory.Create(client))
+        {
+            var (total, _) = await TraceAsync(session, request);
+            Console.WriteLine($"{transport}: cold cross-node timeline (total {Ms(total)}):");
+        }
+        (client as IDisposable)?.Dispose();
         foreach (var l in lines) Console.WriteLine(l);
     }
 
@@ -108,24 +132,27 @@ public static class TraceBench
         var options = new ClusterOptions { Kubeconfig = lab.KubeconfigPath, Timeout = TimeSpan.FromSeconds(60) };
         var pods = resolved.Pods.Where(p => p.HasVeth).ToList();
         var pairs = pods.SelectMany(s => pods.Where(d => d != s).Select(d => (s, d))).Where((_, i) => i % 7 == 0).Take(100).ToList();
-        await using var session = TraceSessionFactory.Create(options);
-        int execs = 0, reads = 0;
-        var verdicts = new Dictionary<TraceVerdict, int>();
-        var clock = Stopwatch.StartNew();
-        foreach (var (s, d) in pairs)
+        foreach (var transport in Transports)
         {
-            var request = new TraceRequest
+            await using var session = Session(options, transport);
+            int execs = 0, reads = 0;
+            var verdicts = new Dictionary<TraceVerdict, int>();
+            var clock = Stopwatch.StartNew();
+            foreach (var (s, d) in pairs)
             {
-                Kind = TraceKind.Pod, SourceNamespace = s.Namespace, SourceName = s.Name, DestinationNamespace = d.Namespace,
-                DestinationName = d.Name, Protocol = TraceProtocol.Tcp, DestinationPort = d.Ports.FirstOrDefault(p => p.Protocol == "TCP")?.Port ?? 80,
-            };
-            var (_, summary) = await TraceAsync(session, request);
-            execs += summary.Execs;
-            reads += summary.ApiReads;
-            verdicts[summary.Verdict] = verdicts.GetValueOrDefault(summary.Verdict) + 1;
+                var request = new TraceRequest
+                {
+                    Kind = TraceKind.Pod, SourceNamespace = s.Namespace, SourceName = s.Name, DestinationNamespace = d.Namespace,
+                    DestinationName = d.Name, Protocol = TraceProtocol.Tcp, DestinationPort = d.Ports.FirstOrDefault(p => p.Protocol == "TCP")?.Port ?? 80,
+                };
+                var (_, summary) = await TraceAsync(session, request);
+                execs += summary.Execs;
+                reads += summary.ApiReads;
+                verdicts[summary.Verdict] = verdicts.GetValueOrDefault(summary.Verdict) + 1;
+            }
+            var total = clock.Elapsed;
+            Console.WriteLine($"{transport}: {pairs.Count} distinct pairs ({resolved.Nodes.Count} nodes, {pods.Count} pods) in one session: {total.TotalSeconds:0.00} s = {pairs.Count / total.TotalSeconds:0.0} traces/s; execs {execs} ({(double)execs / pairs.Count:0.00}/trace), API reads {reads}; verdicts {string.Join(", ", verdicts.Select(v => $"{v.Key} {v.Value}"))}");
         }
-        var total = clock.Elapsed;
-        Console.WriteLine($"{pairs.Count} distinct pairs ({resolved.Nodes.Count} nodes, {pods.Count} pods) in one session: {total.TotalSeconds:0.00} s = {pairs.Count / total.TotalSeconds:0.0} traces/s; execs {execs} ({(double)execs / pairs.Count:0.00}/trace), API reads {reads}; verdicts {string.Join(", ", verdicts.Select(v => $"{v.Key} {v.Value}"))}");
     }
 
     private static async Task<(TimeSpan, AciTraceSummary)> TraceAsync(ITraceSession session, TraceRequest request)

@@ -20,4 +20,13 @@ public sealed class KubeApiClientFactory : IKubeClientFactory
         var client = new KubeApiClient(source.BuildConfiguration(options.Context), options.Timeout);
         return new TransportSelection(client, ClusterTransport.KubernetesClient, $"{chosenBecause}; API server {client.Server}");
     }
+
+    public IReadOnlyList<string>? ContextNames(ClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var source = KubeconfigSource.Find(options);
+        if (source.Path is null) return source.UnsupportedReason is null ? [] : null;
+        var config = k8s.KubernetesClientConfiguration.LoadKubeConfig(source.Path);
+        return (config.Contexts ?? []).Select(c => c.Name).Where(n => !string.IsNullOrEmpty(n)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+    }
 }

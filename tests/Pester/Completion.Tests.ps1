@@ -58,4 +58,18 @@ Describe 'Tab completion against the lab (real kubectl)' {
         Get-CompletionText "Get-AciServiceTrace -Kubeconfig $Lab -Source shop/client -Destination kube-system/kube-d" | Should -Be @('kube-system/kube-dns')
         Get-CompletionText "Get-AciPodTrace -Kubeconfig $Lab -SourceNamespace da" | Should -Be @('data')
     }
+
+    It 'completes in process (no kubectl on PATH) with the default transport, and through kubectl with -Transport Kubectl' {
+        $path = $env:PATH
+        try {
+            $env:PATH = (($path -split [IO.Path]::PathSeparator) | Where-Object { -not (Test-Path (Join-Path $_ 'kubectl')) }) -join [IO.Path]::PathSeparator
+            Get-Command kubectl -CommandType Application -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Get-CompletionText "Get-AciPodTrace -Kubeconfig $Lab -Source shop/cl" | Should -Be @('shop/client')
+            Get-CompletionText "Get-AciPodTrace -Kubeconfig $Lab -SourceNamespace da" | Should -Be @('data')
+            Get-CompletionText "Get-AciPodTrace -Kubeconfig $Lab -Context aci" | Should -Be @('aci-lab')
+            Get-CompletionText "Get-AciPodTrace -Kubeconfig $Lab -Transport Kubectl -Source shop/cl" | Should -BeNullOrEmpty -Because 'kubectl is not on PATH'
+        }
+        finally { $env:PATH = $path }
+        Get-CompletionText "Get-AciPodTrace -Kubeconfig $Lab -Transport Kubectl -Source shop/cl" | Should -Be @('shop/client')
+    }
 }

@@ -5,12 +5,12 @@ using System.Management.Automation.Language;
 namespace AciTrace.Commands.Completion;
 
 /// <summary>
-/// Shared part of the kubectl-backed completers: reads -Context/-Kubeconfig/-KubectlPath from the parameters
-/// typed so far, asks the name source with a 2 s timeout, and never fails (no suggestions instead).
+/// Shared part of the cluster-backed completers: reads -Transport/-Context/-Kubeconfig/-KubectlPath from the
+/// parameters typed so far, asks the name source with a 2 s timeout, and never fails (no suggestions instead).
 /// </summary>
 public abstract class KubeCompleterBase : IArgumentCompleter
 {
-    /// <summary>Upper bound of one kubectl call made for tab completion.</summary>
+    /// <summary>Upper bound of one cluster call made for tab completion.</summary>
     internal static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(2);
 
     private readonly IKubeNameSource _source;
@@ -27,7 +27,8 @@ public abstract class KubeCompleterBase : IArgumentCompleter
             var connection = new KubeConnection(
                 bound.GetValueOrDefault("KubectlPath"),
                 ResolveAgainstLocation(bound.GetValueOrDefault("Kubeconfig")),
-                bound.GetValueOrDefault("Context"));
+                bound.GetValueOrDefault("Context"),
+                Enum.TryParse<AciTrace.Kube.ClusterTransport>(bound.GetValueOrDefault("Transport"), ignoreCase: true, out var transport) ? transport : null);
             var word = Unquote(wordToComplete ?? "");
             var candidates = CompletionCandidates.For(Kind, parameterName, word, bound,
                 (kind, ns) => _source.List(kind, ns, connection, CompletionTimeout));
@@ -97,7 +98,7 @@ public abstract class KubeCompleterBase : IArgumentCompleter
 public sealed class PodCompleter : KubeCompleterBase
 {
     /// <summary>Creates the completer PowerShell instantiates from [ArgumentCompleter].</summary>
-    public PodCompleter() : base(new KubectlNameSource())
+    public PodCompleter() : base(new TransportNameSource())
     {
     }
 
@@ -112,7 +113,7 @@ public sealed class PodCompleter : KubeCompleterBase
 public sealed class ServiceCompleter : KubeCompleterBase
 {
     /// <summary>Creates the completer PowerShell instantiates from [ArgumentCompleter].</summary>
-    public ServiceCompleter() : base(new KubectlNameSource())
+    public ServiceCompleter() : base(new TransportNameSource())
     {
     }
 
@@ -127,7 +128,7 @@ public sealed class ServiceCompleter : KubeCompleterBase
 public sealed class NamespaceCompleter : KubeCompleterBase
 {
     /// <summary>Creates the completer PowerShell instantiates from [ArgumentCompleter].</summary>
-    public NamespaceCompleter() : base(new KubectlNameSource())
+    public NamespaceCompleter() : base(new TransportNameSource())
     {
     }
 
@@ -142,7 +143,7 @@ public sealed class NamespaceCompleter : KubeCompleterBase
 public sealed class ContextCompleter : KubeCompleterBase
 {
     /// <summary>Creates the completer PowerShell instantiates from [ArgumentCompleter].</summary>
-    public ContextCompleter() : base(new KubectlNameSource())
+    public ContextCompleter() : base(new TransportNameSource())
     {
     }
 

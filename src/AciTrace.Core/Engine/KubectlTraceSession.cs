@@ -123,15 +123,16 @@ public sealed partial class KubectlTraceSession : ITraceSession
             var result = await OnNode(node, () => _kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
                 NodeFactsScript.Argv, ct)).ConfigureAwait(false);
             var output = NodeFactsScript.Parse(result.Stdout);
-            if (output.PolicyDumpExitCode is null)
+            if (output.PolicyDumpExitCode is null || !output.FilesIntact)
             {
-                // The script always ends with its end marker: without it the exec stream was cut short. Ask once more.
+                // The script always ends with its end marker: without it the exec stream was cut short (or a file
+                // changed between its size and its bytes being read). Ask once more.
                 result = await OnNode(node, () => _kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
                     NodeFactsScript.Argv, ct)).ConfigureAwait(false);
                 output = NodeFactsScript.Parse(result.Stdout);
-                if (output.PolicyDumpExitCode is null)
+                if (output.PolicyDumpExitCode is null || !output.FilesIntact)
                     throw new AciTraceException("NodeFactsIncomplete", AciErrorKind.InvalidResult,
-                        $"Reading the opflex agent's files on node '{node}' returned incomplete output twice (kubectl said: {FirstLine(result.Stderr)}).",
+                        $"Reading the opflex agent's files on node '{node}' returned incomplete output twice (its stderr: {FirstLine(result.Stderr)}).",
                         system.Host.Key);
             }
             var (facts, snats, warnings) = NodeFactsLoader.Build(node, output);

@@ -24,6 +24,12 @@ public interface IKubeClientFactory
     /// <paramref name="chosenBecause"/> is why the in-process transport was asked for.
     /// </summary>
     TransportSelection Create(ClusterOptions options, string chosenBecause);
+
+    /// <summary>
+    /// The context names of the options' kubeconfig (tab completion of -Context; no cluster call), or null when
+    /// only kubectl reads this kubeconfig faithfully (several $KUBECONFIG files).
+    /// </summary>
+    IReadOnlyList<string>? ContextNames(ClusterOptions options);
 }
 
 /// <summary>The one home of the rule that picks a transport before the kubeconfig is read.</summary>

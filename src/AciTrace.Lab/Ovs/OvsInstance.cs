@@ -113,8 +113,14 @@ public sealed partial class OvsInstance : IAsyncDisposable
         }
     }
 
+    /// <summary>Ports added per OVSDB transaction.</summary>
+    private const int PortsPerTransaction = 150;
+
+    /// <summary>Most datapath ports an instance pins to reproducible numbers (see <see cref="PinDatapathPortsAsync"/>).</summary>
+    public const int PinnedPortLimit = 512;
+
     /// <summary>
-    /// Creates all bridges and ports of <paramref name="topology"/> in ONE ovs-vsctl transaction (dummy datapath,
+    /// Creates all bridges and ports of <paramref name="topology"/> with OVSDB transactions (dummy datapath,
     /// fail_mode=secure, <see cref="BridgeProtocols"/>, pinned ofports), checks that every ofport was honoured,
     /// switches the datapath to kernel-style tunnel actions so that VXLAN output traces as set(tunnel(...)), and pins
     /// datapath port numbers in topology order (bridge local port first, then its dummy/internal ports; numbering
@@ -127,7 +133,9 @@ public sealed partial class OvsInstance : IAsyncDisposable
         {
             throw new ArgumentException("The topology has no bridge.", nameof(topology));
         }
-        var args = new List<string> { "--timeout=" + (int)Math.Ceiling(CommandTimeout.TotalSeconds) };
+        // Straight to OVSDB, in transactions of a bounded size: ovs-vsctl re-reads the whole database for every
+        // port it adds, which made 5,000 ports on one node take minutes; these inserts cost the same per port at
+        // any size. ovs-vswitchd applies them in order; the closing ovs-vsctl call waits until it has.
         var portNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var bridge in topology.Bridges)
         {
@@ -136,8 +144,6 @@ public sealed partial class OvsInstance : IAsyncDisposable
             {
                 throw new ArgumentException($"Duplicate name '{bridge.Name}'.", nameof(topology));
             }
-            args.AddRange(["--", "add-br", bridge.Name, "--", "set", "bridge", bridge.Name, "datapath_type=dummy",
-                "fail_mode=secure", "protocols=" + BridgeProtocols]);
             var ofports = new HashSet<int>();
             foreach (var port in bridge.Ports)
             {
@@ -146,11 +152,14 @@ public sealed partial class OvsInstance : IAsyncDisposable
                 {
                     throw new ArgumentException($"Duplicate port name or ofport: '{port.Name}' ({port.OfPort}).", nameof(topology));
                 }
-                args.AddRange(["--", "add-port", bridge.Name, port.Name, "--", "set", "interface", port.Name]);
-                args.AddRange(InterfaceSettings(port));
             }
         }
-        await VsCtlAsync(args, ct).ConfigureAwait(false);
+        foreach (var transaction in OvsdbTransactions.AddBridges(topology, BridgeProtocols.Split(','), PortsPerTransaction))
+        {
+            await RunToolAsync(_tools.OvsdbClient, ["--timeout=" + (int)Math.Ceiling(CommandTimeout.TotalSeconds), "transact", $"unix:{Path.Combine(RunDirectory, "db.sock")}", transaction], ct)
+                .ConfigureAwait(false);
+        }
+        await VsCtlAsync(["--timeout=" + (int)Math.Ceiling(CommandTimeout.TotalSeconds), "--", "set", "Open_vSwitch", ".", "external_ids:aci-lab=configured"], ct).ConfigureAwait(false);
 
         var listing = await VsCtlAsync(["--format=csv", "--data=bare", "--no-headings", "--columns=name,ofport", "list", "Interface"], ct)
             .ConfigureAwait(false);
@@ -177,13 +186,21 @@ public sealed partial class OvsInstance : IAsyncDisposable
     /// its dummy/internal ports), starting after the ports pinned by earlier calls. The dummy datapath otherwise
     /// numbers ports in an order that varies between runs (and takes trailing digits of a name as the number), so
     /// "Datapath actions:" lines would not be reproducible. Tunnel ports keep their UDP port (8472); patch ports have none.
+    /// Each renumbering costs ovs-vswitchd work in proportion to the ports it has, so a topology of more than
+    /// <see cref="PinnedPortLimit"/> datapath ports (a scale lab, not a fixture) keeps the numbers the datapath chose.
     /// </summary>
     private async Task PinDatapathPortsAsync(OvsTopology topology, CancellationToken ct)
     {
         var names = topology.Bridges
             .SelectMany(b => new[] { b.Name }.Concat(b.Ports.Where(p => p.Type is OvsPortType.Dummy or OvsPortType.Internal).Select(p => p.Name)))
             .ToList();
-        const int Parking = 30000;
+        if (_nextDatapathPort + names.Count > PinnedPortLimit)
+        {
+            return;
+        }
+        // Above any number the dummy datapath derives from a name's first digits (at most 8 of them in the lab's
+        // names), so parking never lands on a port that is not parked yet.
+        const int Parking = 1_000_000_000;
         for (var i = 0; i < names.Count; i++)
         {
             await UnixctlAsync("dpif-dummy/change-port-number", ["ovs-dummy", names[i], (Parking + _nextDatapathPort + i).ToString(System.Globalization.CultureInfo.InvariantCulture)], ct)
@@ -389,7 +406,8 @@ public sealed partial class OvsInstance : IAsyncDisposable
         ["OVS_SYSCONFDIR"] = dir,
     };
 
-    private static IEnumerable<string> InterfaceSettings(OvsPortSpec port)
+    /// <summary>The Interface row's type and options for a port of the topology.</summary>
+    internal static (string Type, SortedDictionary<string, string> Options) InterfaceSettings(OvsPortSpec port)
     {
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
         string type;
@@ -422,12 +440,7 @@ public sealed partial class OvsInstance : IAsyncDisposable
         {
             options[key] = value;
         }
-        yield return "type=" + type;
-        yield return "ofport_request=" + port.OfPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (key, value) in options)
-        {
-            yield return $"options:{key}={value}";
-        }
+        return (type, options);
     }
 
     private static void ValidatePort(OvsPortSpec port)

@@ -9,8 +9,9 @@ internal sealed class OvsTools
     private static readonly string[] SchemaLocations =
         ["/usr/share/openvswitch/vswitch.ovsschema", "/usr/local/share/openvswitch/vswitch.ovsschema"];
 
-    private OvsTools(string ovsdbTool, string ovsdbServer, string vswitchd, string vsctl, string ofctl, string appctl, string schema)
+    private OvsTools(string ovsdbTool, string ovsdbServer, string vswitchd, string vsctl, string ofctl, string appctl, string schema, string ovsdbClient)
     {
+        OvsdbClient = ovsdbClient;
         OvsdbTool = ovsdbTool;
         OvsdbServer = ovsdbServer;
         Vswitchd = vswitchd;
@@ -22,6 +23,7 @@ internal sealed class OvsTools
 
     public string OvsdbTool { get; }
     public string OvsdbServer { get; }
+    public string OvsdbClient { get; }
     public string Vswitchd { get; }
     public string Vsctl { get; }
     public string Ofctl { get; }
@@ -42,7 +44,7 @@ internal sealed class OvsTools
         }
 
         var tools = new OvsTools(Find("ovsdb-tool"), Find("ovsdb-server"), Find("ovs-vswitchd"), Find("ovs-vsctl"),
-            Find("ovs-ofctl"), Find("ovs-appctl"), SchemaLocations.FirstOrDefault(File.Exists) ?? "");
+            Find("ovs-ofctl"), Find("ovs-appctl"), SchemaLocations.FirstOrDefault(File.Exists) ?? "", Find("ovsdb-client"));
         if (tools.Schema.Length == 0)
         {
             missing.Add("vswitch.ovsschema");

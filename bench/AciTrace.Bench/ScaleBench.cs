@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using AciTrace.Engine;
+using AciTrace.Kube;
+using AciTrace.Kube.Api;
+using AciTrace.Lab;
+using AciTrace.Lab.Spec;
+
+namespace AciTrace.Bench;
+
+/// <summary>
+/// Cost against cluster size: a 10-pod and a large random lab (3 nodes), how long each takes to start, and a cold
+/// cross-node trace on each through both transports, as a ratio to the same trace on the small lab.
+/// </summary>
+public static class ScaleBench
+{
+    public static int Run(string[] args)
+    {
+        int pods = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5000;
+        return RunAsync(pods).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> RunAsync(int largePods)
+    {
+        var state = Directory.CreateTempSubdirectory("acitrace-scale-").FullName;
+        try
+        {
+            var small = await MeasureAsync(Path.Combine(state, "small"), 10);
+            var large = await MeasureAsync(Path.Combine(state, "large"), largePods);
+            foreach (var transport in small.Keys)
+            {
+                Console.WriteLine($"{transport}: cold cross-node trace on {largePods} pods = {(large[transport] / small[transport]).ToString("0.00", CultureInfo.InvariantCulture)} x the same on 10 pods");
+            }
+            return 0;
+        }
+        finally
+        {
+            try { Directory.Delete(state, true); } catch (IOException) { }
+        }
+    }
+
+    private static async Task<Dictionary<ClusterTransport, TimeSpan>> MeasureAsync(string dir, int pods)
+    {
+        var spec = SpecGenerator.Random(seed: 11, nodes: 3, pods: pods, scenarios: 0);
+        // A /20 per node (the default /24 holds 254 pods).
+        for (int i = 0; i < spec.Nodes.Count; i++) spec.Nodes[i].PodCidr = $"10.2.{16 * i}.0/20";
+        var resolved = SpecResolver.Resolve(spec);
+        var clock = Stopwatch.StartNew();
+        await using var lab = await LabEnvironment.StartAsync(resolved, dir);
+        Console.WriteLine($"{pods} pods on {resolved.Nodes.Count} nodes: lab up in {clock.Elapsed.TotalSeconds:0.0} s");
+        var options = new ClusterOptions { Kubeconfig = lab.KubeconfigPath, Timeout = TimeSpan.FromSeconds(120) };
+        var withVeth = resolved.Pods.Where(p => p.HasVeth).ToList();
+        var a = withVeth[0];
+        var b = withVeth.First(p => p.Node != a.Node);
+        var request = new TraceRequest
+        {
+            Kind = TraceKind.Pod, SourceNamespace = a.Namespace, SourceName = a.Name, DestinationNamespace = b.Namespace, DestinationName = b.Name,
+            Protocol = TraceProtocol.Tcp, DestinationPort = 80,
+        };
+        var result = new Dictionary<ClusterTransport, TimeSpan>();
+        foreach (var transport in new[] { ClusterTransport.KubernetesClient, ClusterTransport.Kubectl })
+        {
+            var times = new List<TimeSpan>();
+            AciTraceSummary? summary = null;
+            for (int i = 0; i < 3; i++)
+            {
+                await using var session = TraceSessionFactory.Create(TransportRules.Select(options with { Transport = transport }, () => new KubeApiClientFactory()));
+                var t = Stopwatch.StartNew();
+                await foreach (var e in session.RunAsync(request, CancellationToken.None))
+                    if (e is SummaryEvent s) summary = s.Summary;
+                times.Add(t.Elapsed);
+            }
+            var median = times.Order().ElementAt(1);
+            result[transport] = median;
+            Console.WriteLine($"  {transport,-16} cold cross-node trace median {median.TotalMilliseconds:0} ms ({summary!.Verdict})");
+        }
+        if (pods > 100) await TimelineAsync(options, request);
+        return result;
+    }
+
+    /// <summary>Where a cold in-process trace on the large lab spends its time.</summary>
+    private static async Task TimelineAsync(ClusterOptions options, TraceRequest request)
+    {
+        using var client = KubeApiClient.Create(options);
+        var clock = Stopwatch.StartNew();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        client.CommandCompleted += (_, e) =>
+        {
+            var end = clock.Elapsed;
+            var start = end - (e.Elapsed ?? TimeSpan.Zero);
+            var what = string.Join(' ', e.Argv.Take(6));
+            lines.Enqueue($"    {start.TotalMilliseconds,6:0} -> {end.TotalMilliseconds,6:0} ms  {(what.Length > 90 ? what[..90] + "..." : what)}");
+        };
+        await using var session = TraceSessionFactory.Create(client);
+        await foreach (var e in session.RunAsync(request, CancellationToken.None))
+        {
+        }
+        Console.WriteLine($"  KubernetesClient cold cross-node timeline (total {clock.Elapsed.TotalMilliseconds:0} ms):");
+        foreach (var l in lines) Console.WriteLine(l);
+    }
+}

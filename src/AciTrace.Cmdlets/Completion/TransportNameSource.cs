@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using AciTrace.Commands.Transport;
+using AciTrace.Engine;
+using AciTrace.Kube;
+
+namespace AciTrace.Commands.Completion;
+
+/// <summary>
+/// The completers' name source over the transport a trace with the same parameters would use. In process, one
+/// client per connection (kubeconfig, context) is kept for the life of the PowerShell process, so a Tab after the
+/// first costs one API read over an open connection; with the kubectl transport each Tab runs
+/// <c>kubectl get -o name</c> (<see cref="KubectlNameSource"/>).
+/// </summary>
+internal sealed class TransportNameSource : IKubeNameSource
+{
+    private static readonly ConcurrentDictionary<KubeConnection, Lazy<IKubeClient?>> Clients = new();
+    private readonly KubectlNameSource _kubectl = new();
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> List(KubeListKind kind, string? ns, KubeConnection connection, TimeSpan timeout)
+    {
+        if (ns is not null && !ObjectReference.IsValidNamespace(ns))
+        {
+            return [];
+        }
+
+        var options = new ClusterOptions
+        {
+            Transport = connection.Transport,
+            KubectlPath = connection.KubectlPath,
+            Kubeconfig = connection.Kubeconfig,
+            Context = connection.Context,
+            Timeout = timeout,
+        };
+        ClusterTransport transport;
+        try
+        {
+            transport = TransportRules.Choose(options, Environment.GetEnvironmentVariable(TransportRules.EnvironmentVariable)).Transport;
+        }
+        catch (AciTraceException)
+        {
+            return [];
+        }
+
+        if (transport == ClusterTransport.Kubectl)
+        {
+            return _kubectl.List(kind, ns, connection, timeout);
+        }
+
+        if (kind == KubeListKind.Contexts)
+        {
+            return Safely(() => KubeApiLoadContext.Factory.ContextNames(options)) ?? _kubectl.List(kind, ns, connection, timeout);
+        }
+
+        var client = Clients.GetOrAdd(connection, _ => new Lazy<IKubeClient?>(() => Safely(() => KubeApiLoadContext.Factory.Create(options, "completion").Client))).Value;
+        if (client is null)
+        {
+            Clients.TryRemove(connection, out _);
+            return [];
+        }
+
+        if (client is KubectlClient)
+        {
+            // The kubeconfig needs kubectl (tokenFile, impersonation, proxy-url).
+            return _kubectl.List(kind, ns, connection, timeout);
+        }
+
+        return Safely(() => Task.Run(() => ListAsync(client, kind, ns, timeout)).GetAwaiter().GetResult()) ?? [];
+    }
+
+    private static async Task<IReadOnlyList<string>> ListAsync(IKubeClient client, KubeListKind kind, string? ns, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var resource = kind switch
+        {
+            KubeListKind.Namespaces => KubeResource.Namespaces,
+            KubeListKind.Pods => KubeResource.Pods,
+            _ => KubeResource.Services,
+        };
+        if (resource != KubeResource.Namespaces)
+        {
+            ns ??= await client.GetContextNamespaceAsync(cts.Token).ConfigureAwait(false) ?? "default";
+        }
+
+        using var doc = await client.GetJsonAsync(resource, resource == KubeResource.Namespaces ? null : ns, null, null, null, cts.Token).ConfigureAwait(false);
+        if (!doc.RootElement.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return items.EnumerateArray()
+            .Select(i => i.TryGetProperty("metadata", out var m) && m.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null)
+            .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Completion is best effort: no cluster, no permission, too slow, a broken kubeconfig -> no suggestions.</summary>
+    private static T? Safely<T>(Func<T?> get) where T : class
+    {
+        try
+        {
+            return get();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+}
