@@ -134,24 +134,41 @@ public static class TraceBench
         var pairs = pods.SelectMany(s => pods.Where(d => d != s).Select(d => (s, d))).Where((_, i) => i % 7 == 0).Take(100).ToList();
         foreach (var transport in Transports)
         {
-            await using var session = Session(options, transport);
-            int execs = 0, reads = 0;
-            var verdicts = new Dictionary<TraceVerdict, int>();
-            var clock = Stopwatch.StartNew();
-            foreach (var (s, d) in pairs)
+            foreach (var inFlight in new[] { 1, 4 })
             {
-                var request = new TraceRequest
+                await using var session = Session(options, transport);
+                int execs = 0, reads = 0;
+                var verdicts = new Dictionary<TraceVerdict, int>();
+                var clock = Stopwatch.StartNew();
+                // As the cmdlets run a pipeline: up to inFlight traces at once in one session (-ThrottleLimit).
+                using var gate = new SemaphoreSlim(inFlight);
+                var runs = pairs.Select(async pair =>
                 {
-                    Kind = TraceKind.Pod, SourceNamespace = s.Namespace, SourceName = s.Name, DestinationNamespace = d.Namespace,
-                    DestinationName = d.Name, Protocol = TraceProtocol.Tcp, DestinationPort = d.Ports.FirstOrDefault(p => p.Protocol == "TCP")?.Port ?? 80,
-                };
-                var (_, summary) = await TraceAsync(session, request);
-                execs += summary.Execs;
-                reads += summary.ApiReads;
-                verdicts[summary.Verdict] = verdicts.GetValueOrDefault(summary.Verdict) + 1;
+                    await gate.WaitAsync();
+                    try
+                    {
+                        var (s, d) = pair;
+                        var request = new TraceRequest
+                        {
+                            Kind = TraceKind.Pod, SourceNamespace = s.Namespace, SourceName = s.Name, DestinationNamespace = d.Namespace,
+                            DestinationName = d.Name, Protocol = TraceProtocol.Tcp, DestinationPort = d.Ports.FirstOrDefault(p => p.Protocol == "TCP")?.Port ?? 80,
+                        };
+                        return (await TraceAsync(session, request)).Item2;
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }).ToList();
+                foreach (var summary in await Task.WhenAll(runs))
+                {
+                    execs += summary.Execs;
+                    reads += summary.ApiReads;
+                    verdicts[summary.Verdict] = verdicts.GetValueOrDefault(summary.Verdict) + 1;
+                }
+                var total = clock.Elapsed;
+                Console.WriteLine($"{transport}, {inFlight} in flight: {pairs.Count} distinct pairs ({resolved.Nodes.Count} nodes, {pods.Count} pods) in one session: {total.TotalSeconds:0.00} s = {pairs.Count / total.TotalSeconds:0.0} traces/s; execs {execs} ({(double)execs / pairs.Count:0.00}/trace), API reads {reads}; verdicts {string.Join(", ", verdicts.Select(v => $"{v.Key} {v.Value}"))}");
             }
-            var total = clock.Elapsed;
-            Console.WriteLine($"{transport}: {pairs.Count} distinct pairs ({resolved.Nodes.Count} nodes, {pods.Count} pods) in one session: {total.TotalSeconds:0.00} s = {pairs.Count / total.TotalSeconds:0.0} traces/s; execs {execs} ({(double)execs / pairs.Count:0.00}/trace), API reads {reads}; verdicts {string.Join(", ", verdicts.Select(v => $"{v.Key} {v.Value}"))}");
         }
     }
 

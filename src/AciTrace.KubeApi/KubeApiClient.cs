@@ -211,7 +211,8 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
     /// <summary>Reports the call, applies the per-call timeout and maps transport failures; the body runs once.</summary>
     private async Task<T> CallAsync<T>(IReadOnlyList<string> display, KubectlCallContext context, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
     {
-        CommandStarting?.Invoke(this, new KubeCommandEventArgs(display));
+        var kind = context.IsExec ? KubeCallKind.Exec : KubeCallKind.Read;
+        CommandStarting?.Invoke(this, new KubeCommandEventArgs(display, kind: kind));
         var started = System.Diagnostics.Stopwatch.StartNew();
         int? exitCode = null;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -241,7 +242,7 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
         }
         finally
         {
-            CommandCompleted?.Invoke(this, new KubeCommandEventArgs(display, exitCode, started.Elapsed));
+            CommandCompleted?.Invoke(this, new KubeCommandEventArgs(display, exitCode, started.Elapsed, kind));
         }
     }
 }

@@ -276,6 +276,21 @@ Describe 'Streaming, cancellation and progress' {
         Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 @Kube -Transport KubernetesClient -Quiet | Should -BeTrue
     }
 
+    It 'keeps input order with traces in flight: -ThrottleLimit 8 writes what -ThrottleLimit 1 writes' {
+        $pairs = foreach ($p in $Pods | Select-Object -First 6) { foreach ($q in $Pods | Select-Object -First 4) { [pscustomobject]@{ Source = "$($p.metadata.namespace)/$($p.metadata.name)"; Destination = "$($q.metadata.namespace)/$($q.metadata.name)"; DestinationPort = 8080 } } }
+        $pairs += [pscustomobject]@{ Source = 'shop/no-such-pod'; Destination = 'shop/web-1'; DestinationPort = 8080 }
+        $pairs += [pscustomobject]@{ Source = 'shop/client'; Destination = 'shop/web-1'; DestinationPort = 'abc' }
+        $one = @($pairs | Get-AciPodTrace -Kubeconfig $Kubeconfig -ThrottleLimit 1 -Output Summary -ErrorAction SilentlyContinue -ErrorVariable e1)
+        $eight = @($pairs | Get-AciPodTrace -Kubeconfig $Kubeconfig -ThrottleLimit 8 -Output Summary -ErrorAction SilentlyContinue -ErrorVariable e8)
+        $eight.Count | Should -Be $one.Count
+        # Cost (Execs) may move between overlapping traces (the first to need a node's facts reads them); results may not.
+        ($eight | ForEach-Object { "$($_.Source) $($_.Destination) $($_.Verdict) $($_.DropCause)" }) | Should -Be ($one | ForEach-Object { "$($_.Source) $($_.Destination) $($_.Verdict) $($_.DropCause)" })
+        $e8.FullyQualifiedErrorId | Should -Be $e1.FullyQualifiedErrorId
+        $quiet = @($pairs | Get-AciPodTrace -Kubeconfig $Kubeconfig -ThrottleLimit 8 -Quiet -ErrorAction SilentlyContinue)
+        $quiet.Count | Should -Be $pairs.Count
+        $quiet[-2..-1] | Should -Be @($false, $false)
+    }
+
     It 'reports progress as N traces done while a pipeline runs' {
         $ps = [powershell]::Create()
         try {

@@ -14,11 +14,12 @@ namespace AciTrace.Commands;
 public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
 {
     private const int ProgressActivityId = 0x4AC1;
-    private const int QueueCapacity = 1024;
     private static readonly TimeSpan WorkerGracePeriod = TimeSpan.FromSeconds(10);
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly InputTally _tally = new();
+    private readonly Queue<PendingInput> _window = new();
+    private bool _firstTraceDrained;
     private ITraceSession? _session;
     private AciTraceException? _sessionFailure;
     private bool _disposed;
@@ -102,6 +103,13 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     public string? KubectlPath { get; set; }
 
     /// <summary>
+    /// <para type="description">How many traces of the pipeline run at the same time (1-64; default 4), as -ThrottleLimit of ForEach-Object -Parallel. Output, errors and -Quiet answers stay in input order. 1 traces one input after the other.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    /// <summary>
     /// <para type="description">Timeout in seconds of each cluster call the trace makes (one API read or one exec).</para>
     /// </summary>
     [Parameter]
@@ -126,6 +134,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     protected override void ProcessRecord()
     {
         var target = CurrentTarget();
+        var description = DescribeInput();
         _tally.Begin();
         TraceRequest request;
         try
@@ -135,7 +144,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         }
         catch (AciTraceException ex)
         {
-            ReportFailure(ex, target);
+            Admit(PendingInput.Failed(ex, target, description));
             return;
         }
 
@@ -143,16 +152,17 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         // the inputs after it are not traced, only counted (EndProcessing says how many).
         if (_sessionFailure is not null || EnsureSession() is not { } session)
         {
-            ReportFailure(_sessionFailure!, target);
+            Admit(PendingInput.Failed(_sessionFailure!, target, description));
             return;
         }
 
-        RunOne(session, request, target);
+        Admit(PendingInput.Start(session, request, target, description, _stopping.Token));
     }
 
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        DrainWindow(keep: 0);
         CompleteProgress();
         DisposeSession();
         if (_tally.Suppressed > 0)
@@ -232,42 +242,65 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Runs one trace: the async enumeration on a worker thread, its events marshalled through a bounded queue
-    /// and written here, on the pipeline thread (cmdlet Write* methods must not be called from other threads).
+    /// Adds an input to the window of traces in flight (at most <see cref="ThrottleLimit"/> running at once), then
+    /// writes out, in input order, every input at the front of the window that is done, and the oldest ones until
+    /// the window has room again.
     /// </summary>
-    private void RunOne(ITraceSession session, TraceRequest request, object target)
+    private void Admit(PendingInput input)
     {
-        var description = DescribeInput();
-        using var traceCts = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        var queue = new BlockingCollection<TraceEvent>(QueueCapacity);
-        Exception? failure = null;
+        _window.Enqueue(input);
+        // The first trace runs alone: a failure that concerns every input (no kubeconfig, API unreachable) is then
+        // known before a second input makes a cluster call, and the session's shared lookups are warm.
+        DrainWindow(keep: _firstTraceDrained ? ThrottleLimit - 1 : 0);
+    }
 
-        var worker = Task.Run(async () =>
+    /// <summary>Takes inputs out of the window in order while more than <paramref name="keep"/> remain or the oldest is done.</summary>
+    private void DrainWindow(int keep)
+    {
+        try
         {
-            try
+            while (_window.Count > 0 && (_window.Count > keep || _window.Peek().IsReady))
             {
-                await foreach (var traceEvent in session.RunAsync(request, traceCts.Token).WithCancellation(traceCts.Token).ConfigureAwait(false))
-                {
-                    queue.Add(traceEvent, traceCts.Token);
-                }
+                using var input = _window.Dequeue();
+                Drain(input);
             }
-            catch (Exception ex)
-            {
-                failure = ex;
-            }
-            finally
-            {
-                queue.CompleteAdding();
-            }
-        });
+        }
+        catch
+        {
+            // The pipeline is stopping (Ctrl+C, Select-Object -First, -ErrorAction Stop): no trace may keep running.
+            StopWindow();
+            throw;
+        }
+    }
+
+    private void StopWindow()
+    {
+        while (_window.Count > 0)
+        {
+            using var input = _window.Dequeue();
+            input.Stop(WorkerGracePeriod);
+        }
+    }
+
+    /// <summary>
+    /// Writes one input's outcome on the pipeline thread (cmdlet Write* methods must not be called from other
+    /// threads): the trace's events as its worker queued them, then success, not delivered, or its error.
+    /// </summary>
+    private void Drain(PendingInput input)
+    {
+        if (input.ImmediateFailure is { } immediate)
+        {
+            ReportFailure(immediate, input.Target);
+            return;
+        }
 
         var summaries = new List<AciTraceSummary>();
         var completed = false;
         try
         {
-            foreach (var traceEvent in queue.GetConsumingEnumerable(traceCts.Token))
+            foreach (var traceEvent in input.Events!.GetConsumingEnumerable(input.Cancellation!.Token))
             {
-                Handle(traceEvent, description, summaries);
+                Handle(traceEvent, input.Description, summaries);
             }
 
             completed = true;
@@ -279,20 +312,8 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         finally
         {
             // Also reached when a downstream command stops the pipeline early (Select-Object -First) without
-            // StopProcessing: cancel so the engine kills its kubectl children, then let the worker finish.
-            if (!worker.IsCompleted)
-            {
-                traceCts.Cancel();
-            }
-
-            try
-            {
-                worker.Wait(WorkerGracePeriod);
-            }
-            catch (AggregateException)
-            {
-                // The worker records its own failure; nothing else can surface here.
-            }
+            // StopProcessing: cancel so the engine stops its cluster calls, then let the worker finish.
+            input.Stop(WorkerGracePeriod);
         }
 
         if (!completed)
@@ -300,6 +321,10 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
             return;
         }
 
+        _firstTraceDrained = true;
+        var failure = input.Failure;
+        var target = input.Target;
+        var description = input.Description;
         switch (failure)
         {
             case null:
@@ -473,6 +498,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         }
 
         _disposed = true;
+        StopWindow();
         DisposeSession();
         _stopping.Dispose();
         GC.SuppressFinalize(this);

@@ -37,13 +37,31 @@ public sealed partial class KubectlTraceSession : ITraceSession
         _kube.CommandStarting += ReportCommand;
     }
 
-    // The writer of the trace now running (a session runs one trace at a time): -Verbose shows every kubectl call.
-    private System.Threading.Channels.ChannelWriter<TraceEvent>? _activeEvents;
+    /// <summary>
+    /// The trace whose async flow makes a cluster call: its -Verbose stream shows the call and its cost counts it.
+    /// Traces of one session may run at the same time; each call is reported to the trace that made it (a node's
+    /// facts, read once for all, are reported to the trace that read them).
+    /// </summary>
+    private sealed class TraceScope(System.Threading.Channels.ChannelWriter<TraceEvent> events)
+    {
+        private long _execs;
+        private long _reads;
 
-    private void ReportCommand(object? sender, KubeCommandEventArgs e) =>
-        _activeEvents?.TryWrite(new VerboseEvent(e.CommandLine));
+        public (long Execs, long ApiReads) Counters => (Interlocked.Read(ref _execs), Interlocked.Read(ref _reads));
 
-    /// <summary>Execs and API reads made so far by this session.</summary>
+        public void Report(KubeCommandEventArgs e)
+        {
+            if (e.Kind == KubeCallKind.Exec) Interlocked.Increment(ref _execs);
+            else if (e.Kind == KubeCallKind.Read) Interlocked.Increment(ref _reads);
+            events.TryWrite(new VerboseEvent(e.CommandLine));
+        }
+    }
+
+    private static readonly AsyncLocal<TraceScope?> CurrentTrace = new();
+
+    private static void ReportCommand(object? sender, KubeCommandEventArgs e) => CurrentTrace.Value?.Report(e);
+
+    /// <summary>Execs and API reads made so far by this session (all traces).</summary>
     public (long Execs, long ApiReads) Counters => (_kube.Execs, _kube.ApiReads);
 
     public ValueTask DisposeAsync()
@@ -99,8 +117,9 @@ public sealed partial class KubectlTraceSession : ITraceSession
     {
         try
         {
-            _activeEvents = events;
-            var run = new TraceRun(this, request, events, ct);
+            var scope = new TraceScope(events);
+            CurrentTrace.Value = scope;
+            var run = new TraceRun(this, scope, request, events, ct);
             return await run.ExecuteAsync().ConfigureAwait(false);
         }
         catch (Exception e)
@@ -110,7 +129,6 @@ public sealed partial class KubectlTraceSession : ITraceSession
         }
         finally
         {
-            Interlocked.CompareExchange(ref _activeEvents, null, events);
             events.TryComplete();
         }
     }
@@ -194,14 +212,16 @@ public sealed partial class KubectlTraceSession : ITraceSession
         private readonly CancellationToken _ct;
         private readonly List<LegOutcome> _outcomes = new();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly TraceScope _scope;
         private (long Execs, long ApiReads, TimeSpan At) _mark;
         private int _legNumber;
 
-        public TraceRun(KubectlTraceSession session, TraceRequest request, System.Threading.Channels.ChannelWriter<TraceEvent> events, CancellationToken ct)
+        public TraceRun(KubectlTraceSession session, TraceScope scope, TraceRequest request, System.Threading.Channels.ChannelWriter<TraceEvent> events, CancellationToken ct)
         {
             _s = session;
+            _scope = scope;
             _r = request;
-            _mark = (session.Counters.Execs, session.Counters.ApiReads, TimeSpan.Zero);
+            _mark = (0, 0, TimeSpan.Zero);
             _events = events;
             _ct = ct;
         }
@@ -476,7 +496,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
             var snat = outcomes.Select(o => o.Judgement.SnatAddress).FirstOrDefault(a => a is not null);
             var outcome = OutcomeText.For(verdict, deliveredTo ?? destination, drop, final, snat, reason);
             // Cost of this direction: what ran since the previous summary of this trace (or its start).
-            var (execsNow, readsNow) = _s.Counters;
+            var (execsNow, readsNow) = _scope.Counters;
             var now = _clock.Elapsed;
             var (execs, reads, duration) = ((int)(execsNow - _mark.Execs), (int)(readsNow - _mark.ApiReads), now - _mark.At);
             _mark = (execsNow, readsNow, now);

@@ -8,15 +8,32 @@ public sealed record ExecResult(int ExitCode, string Stdout, string Stderr, Time
 /// <summary>Like <see cref="ExecResult"/> with raw stdout bytes (binary files such as the opflex id maps).</summary>
 public sealed record ExecBytesResult(int ExitCode, byte[] Stdout, string Stderr, TimeSpan Elapsed);
 
+/// <summary>What a cluster call does (what a trace's cost counts).</summary>
+public enum KubeCallKind
+{
+    /// <summary>Neither (reading the kubeconfig).</summary>
+    Other = 0,
+
+    /// <summary>An API read (get or list).</summary>
+    Read,
+
+    /// <summary>An exec into a pod.</summary>
+    Exec,
+}
+
 /// <summary>One cluster command line, reported before it runs and again when it finished.</summary>
 public sealed class KubeCommandEventArgs : EventArgs
 {
-    public KubeCommandEventArgs(IReadOnlyList<string> argv, int? exitCode = null, TimeSpan? elapsed = null)
+    public KubeCommandEventArgs(IReadOnlyList<string> argv, int? exitCode = null, TimeSpan? elapsed = null, KubeCallKind kind = KubeCallKind.Other)
     {
         Argv = argv;
         ExitCode = exitCode;
         Elapsed = elapsed;
+        Kind = kind;
     }
+
+    /// <summary>Whether the call is an API read, an exec, or neither.</summary>
+    public KubeCallKind Kind { get; }
 
     /// <summary>The exact argv, program first.</summary>
     public IReadOnlyList<string> Argv { get; }
@@ -59,7 +76,7 @@ public interface IKubeClient
     /// <summary>Number of API reads (get/list) made.</summary>
     long ApiReads { get; }
 
-    /// <summary>Raised with the exact argv before each command runs.</summary>
+    /// <summary>Raised with the exact argv before each command runs, in the async flow of the caller.</summary>
     event EventHandler<KubeCommandEventArgs>? CommandStarting;
 
     /// <summary>Raised after each command finished (also when it failed or was killed).</summary>

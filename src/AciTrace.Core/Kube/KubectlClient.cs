@@ -169,7 +169,8 @@ public sealed class KubectlClient : IKubeClient
     {
         var argv = new List<string>(args.Count + 1) { KubectlPath };
         argv.AddRange(args);
-        CommandStarting?.Invoke(this, new KubeCommandEventArgs(argv));
+        var kind = context.IsExec ? KubeCallKind.Exec : args.Contains("get") ? KubeCallKind.Read : KubeCallKind.Other;
+        CommandStarting?.Invoke(this, new KubeCommandEventArgs(argv, kind: kind));
         ProcessOutcome? outcome = null;
         TimeSpan? elapsed = null;
         try
@@ -200,7 +201,7 @@ public sealed class KubectlClient : IKubeClient
         }
         finally
         {
-            CommandCompleted?.Invoke(this, new KubeCommandEventArgs(argv, outcome?.ExitCode, elapsed));
+            CommandCompleted?.Invoke(this, new KubeCommandEventArgs(argv, outcome?.ExitCode, elapsed, kind));
         }
     }
 
