@@ -74,8 +74,29 @@ public static class ScaleBench
             result[transport] = median;
             Console.WriteLine($"  {transport,-16} cold cross-node trace median {median.TotalMilliseconds:0} ms ({summary!.Verdict})");
         }
-        if (pods > 100) await TimelineAsync(options, request);
+        if (pods > 100)
+        {
+            await TimelineAsync(options, request);
+            await NodeFactsCostAsync(options, lab, a.Node);
+        }
         return result;
+    }
+
+    /// <summary>The size of one node's facts and the CPU time to read them (parse, build, policy dump).</summary>
+    private static async Task NodeFactsCostAsync(ClusterOptions options, LabEnvironment lab, string node)
+    {
+        using var client = KubeApiClient.Create(options);
+        var host = lab.Api.Model.FindSystemPod(node, AciTrace.Lab.Kube.AciSystemPodRole.Host)!;
+        var clock = Stopwatch.StartNew();
+        var result = await client.ExecBytesAsync(host.Namespace, host.Name, "opflex-agent", AciTrace.Discovery.NodeFactsScript.Argv, CancellationToken.None);
+        var exec = clock.Elapsed;
+        clock.Restart();
+        var output = AciTrace.Discovery.NodeFactsScript.Parse(result.Stdout);
+        var parse = clock.Elapsed;
+        clock.Restart();
+        var (facts, _, _) = AciTrace.Engine.NodeFactsLoader.Build(node, output);
+        var build = clock.Elapsed;
+        Console.WriteLine($"  node facts of {node}: {result.Stdout.Length / 1024} KiB ({output.Files.Count} files, policy dump {output.PolicyDumpText?.Length / 1024} KiB); exec {exec.TotalMilliseconds:0} ms, split {parse.TotalMilliseconds:0} ms, build {build.TotalMilliseconds:0} ms ({facts.Endpoints.Count} endpoints, {facts.Services.Count} services)");
     }
 
     /// <summary>Where a cold in-process trace on the large lab spends its time.</summary>

@@ -12,6 +12,15 @@ public static class AciTables
     /// <summary>Default name of the integration bridge on ACI CNI nodes.</summary>
     public const string DefaultIntegrationBridgeName = "br-int";
 
+    /// <summary>Name prefix of the br-access patch port of a pod (toward br-int).</summary>
+    public const string AccessPatchPrefix = "pa-";
+
+    /// <summary>Name prefix of the br-int patch port of a pod (toward br-access).</summary>
+    public const string IntegrationPatchPrefix = "pi-";
+
+    /// <summary>Uplinks of an ACI CNI node when the agent's files name none (the SNAT files name the real one).</summary>
+    public static readonly IReadOnlyList<string> DefaultUplinks = ["eth1", "bond0"];
+
     private static readonly (string Name, string Role)[] Access =
     {
         ("DROP_LOG_TABLE", "drop-log policy: marks packets whose drop should be logged"),
@@ -56,6 +65,13 @@ public static class AciTables
 
     /// <summary>True when <paramref name="table"/> is a table the agent programs on this bridge.</summary>
     public static bool IsKnown(AciBridge bridge, int table) => TryGet(bridge, table, out _);
+
+    /// <summary>The id of the table the agent names <paramref name="name"/> on the bridge (SNAT_TABLE is 8 on br-int).</summary>
+    public static int IdOf(AciBridge bridge, string name)
+    {
+        int id = Array.FindIndex(TableSet(bridge), t => t.Name == name);
+        return id >= 0 ? id : throw new ArgumentException($"{bridge} has no table {name}.", nameof(name));
+    }
 
     /// <summary>Number of tables the agent uses on the bridge (0 for <see cref="AciBridge.Unknown"/>).</summary>
     public static int Count(AciBridge bridge) => TableSet(bridge).Length;

@@ -1,3 +1,4 @@
+using AciTrace.Aci;
 using System.Net;
 using AciTrace.Packets;
 
@@ -28,7 +29,7 @@ public sealed partial class KubectlTraceSession
             _pods.Add(src);
             _packetDescription = l4.DescribeDestination();
             var id = _traceId = $"{src.Pod.Key} -> {extIp} {Label(l4)}";
-            var leg = Leg(TraceDirection.Request, src, "br-access",
+            var leg = Leg(TraceDirection.Request, src, AciTables.DefaultAccessBridgeName,
                 PacketPlanner.Ip(PortRef.Named(src.Veth!), src.Mac, PacketPlanner.RouterMac, src.Address, extIp, l4, reply: false),
                 null, (string?)null, $"{src.Pod.Key} to {extIp} out of {src.Node}");
             var outcomes = await RunLegsAsync(new[] { leg }).ConfigureAwait(false);
@@ -52,7 +53,7 @@ public sealed partial class KubectlTraceSession
                 else
                 {
                     var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, src.Mac, extIp, src.Address, reply, reply: true);
-                    var back = Leg(TraceDirection.Reply, src, "br-int", PacketPlanner.FromFabric(inner, src.Vnid ?? throw NoVnid(src)),
+                    var back = Leg(TraceDirection.Reply, src, AciTables.DefaultIntegrationBridgeName, PacketPlanner.FromFabric(inner, src.Vnid ?? throw NoVnid(src)),
                         PacketPlanner.ReplyOptions, src.Veth, $"reply from {extIp} into {src.Node} from the fabric");
                     replyOutcomes = await RunLegsAsync(new[] { back }).ConfigureAwait(false);
                 }
@@ -73,11 +74,11 @@ public sealed partial class KubectlTraceSession
         {
             var facts = await _s.NodeFactsAsync(src.System!, _ct).ConfigureAwait(false);
             var snat = facts.Snats.FirstOrDefault(f => f.SnatIp == snatIp.ToString());
-            var uplink = snat?.InterfaceName ?? Judging.JudgeContext.DefaultUplinks[0];
+            var uplink = snat?.InterfaceName ?? AciTables.DefaultUplinks[0];
             var snatPort = reply.DestinationPort is null ? null : snat?.PortRanges.FirstOrDefault()?.Start ?? reply.DestinationPort;
             var arriving = PacketPlanner.Ip(PortRef.Named(uplink), PacketPlanner.RouterMac, snat?.InterfaceMac, extIp, snatIp,
                 reply with { DestinationPort = snatPort }, reply: true) with { Vlan = snat?.InterfaceVlan is int vlan ? new VlanSpec(vlan) : null };
-            var atUplink = await RunLegsAsync(new[] { Leg(TraceDirection.Reply, src, "br-int", arriving, PacketPlanner.ReplyOptions, (string?)null,
+            var atUplink = await RunLegsAsync(new[] { Leg(TraceDirection.Reply, src, AciTables.DefaultIntegrationBridgeName, arriving, PacketPlanner.ReplyOptions, (string?)null,
                 $"reply from {extIp} to the SNAT address {snatIp} on {src.Node}'s uplink {uplink}") }).ConfigureAwait(false);
             var first = atUplink[0];
             var beforeConntrack = first.Passes.Where(p => !p.IsResume).ToList();
@@ -86,7 +87,7 @@ public sealed partial class KubectlTraceSession
                 notes.Add($"The reply to the SNAT address {snatIp} was dropped on {src.Node}'s uplink {uplink} before conntrack could un-NAT it.");
                 return atUplink;
             }
-            var patch = src.Endpoint?.InterfaceName ?? "pi-" + src.Veth;
+            var patch = src.Endpoint?.InterfaceName ?? AciTables.IntegrationPatchPrefix + src.Veth;
             var unNat = $"{snatIp}{(snatPort is int sp ? $":{sp}" : "")} -> {src.Address}{(reply.DestinationPort is int dp ? $":{dp}" : "")}";
             var simulated = new AciBridgePass
             {
@@ -95,7 +96,7 @@ public sealed partial class KubectlTraceSession
                 Leg = first.Leg.Number,
                 PassIndex = first.Passes.Count,
                 Node = src.Node,
-                Bridge = "br-int",
+                Bridge = AciTables.DefaultIntegrationBridgeName,
                 IsResume = true,
                 InPortName = uplink,
                 OutPortName = patch,
@@ -105,8 +106,8 @@ public sealed partial class KubectlTraceSession
             // The resumed passes of the real trace kept the SNAT address (OVS did not un-NAT): they are not what the datapath does.
             beforeConntrack[^1].Reason = $"sent through conntrack{(snat?.Zone is int zone ? $" (zone {zone})" : "")} to un-NAT the reply; it continues in the simulated pass";
             var uplinkPart = first with { Passes = beforeConntrack.Append(simulated).ToList() };
-            var unNatted = PacketPlanner.Ip(PortRef.Named(src.Endpoint?.AccessUplinkInterface ?? "pa-" + src.Veth), PacketPlanner.RouterMac, src.Mac, extIp, src.Address, reply, reply: true);
-            var toPod = await RunLegsAsync(new[] { Leg(TraceDirection.Reply, src, "br-access", unNatted, PacketPlanner.ReplyOptions, src.Veth,
+            var unNatted = PacketPlanner.Ip(PortRef.Named(src.Endpoint?.AccessUplinkInterface ?? AciTables.AccessPatchPrefix + src.Veth), PacketPlanner.RouterMac, src.Mac, extIp, src.Address, reply, reply: true);
+            var toPod = await RunLegsAsync(new[] { Leg(TraceDirection.Reply, src, AciTables.DefaultAccessBridgeName, unNatted, PacketPlanner.ReplyOptions, src.Veth,
                 $"the un-NATed reply from {patch}'s peer into {src.Pod.Key}") }).ConfigureAwait(false);
             notes.Add($"The reply arrives on {src.Node}'s uplink {uplink}{(snat?.InterfaceVlan is int v ? $" (VLAN {v})" : "")} addressed to the SNAT address {snatIp}{(snatPort is int p ? $", port {p} of the node's SNAT range" : "")}; " +
                 $"the un-NAT by conntrack ({unNat}) was simulated because OVS's trace cannot reverse a NAT conntrack entry; the passes before and after it are real traces.");

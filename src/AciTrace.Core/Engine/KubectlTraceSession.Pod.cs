@@ -1,3 +1,4 @@
+using AciTrace.Aci;
 using AciTrace.Packets;
 
 namespace AciTrace.Engine;
@@ -112,7 +113,7 @@ public sealed partial class KubectlTraceSession
                         ? PacketPlanner.Arp(PortRef.Named(from.Veth!), from.Mac!, reply ? dstMac : "ff:ff:ff:ff:ff:ff", reply ? 2 : 1,
                             from.Mac!, reply ? dstMac : "00:00:00:00:00:00", from.Address, to.Address)
                         : PacketPlanner.Ip(PortRef.Named(from.Veth!), from.Mac, dstMac, from.Address, to.Address, l4, reply);
-                    legs.Add(Leg(dir, from, "br-access", packet, options, sameNode && !to.HostNetwork ? to.Veth : null,
+                    legs.Add(Leg(dir, from, AciTables.DefaultAccessBridgeName, packet, options, sameNode && !to.HostNetwork ? to.Veth : null,
                         sameNode ? $"{from.Pod.Key} to {to.Pod.Key} on {from.Node}" : $"{from.Pod.Key} out of {from.Node}"));
                 }
                 else
@@ -125,7 +126,7 @@ public sealed partial class KubectlTraceSession
                         ? PacketPlanner.Arp(PortRef.Named(PacketPlanner.TunnelPort), srcMac, reply ? to.Mac! : "ff:ff:ff:ff:ff:ff", reply ? 2 : 1,
                             srcMac, reply ? to.Mac! : "00:00:00:00:00:00", from.Address, to.Address)
                         : PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), srcMac, to.Mac, from.Address, to.Address, l4, reply);
-                    legs.Add(Leg(dir, to, "br-int", PacketPlanner.FromFabric(inner, vnid), options, to.Veth, $"{to.Pod.Key} into {to.Node} from the fabric"));
+                    legs.Add(Leg(dir, to, AciTables.DefaultIntegrationBridgeName, PacketPlanner.FromFabric(inner, vnid), options, to.Veth, $"{to.Pod.Key} into {to.Node} from the fabric"));
                 }
                 else if (to.HostNetwork)
                     notes.Add($"{to.Pod.Key} uses the host network of {to.Node}: the fabric delivers the packet to the node's network stack.");

@@ -1,3 +1,4 @@
+using AciTrace.Aci;
 using System.Net;
 using AciTrace.Discovery;
 using AciTrace.Judging;
@@ -44,7 +45,7 @@ public sealed partial class KubectlTraceSession
                 ?? port.TargetPortNumber ?? port.Port;
             // Kept for explaining an egress drop at br-access, which sees the ClusterIP (before the DNAT).
             _serviceTarget = new ServiceTarget(svc, port, clusterIp, slices, targetPort);
-            var first = Leg(TraceDirection.Request, src, "br-access",
+            var first = Leg(TraceDirection.Request, src, AciTables.DefaultAccessBridgeName,
                 PacketPlanner.Ip(PortRef.Named(src.Veth!), src.Mac, PacketPlanner.RouterMac, src.Address, clusterIp, l4, reply: false),
                 null, localBackends, $"{src.Pod.Key} to Service {svc.Key} ({clusterIp}:{port.Port}) on {src.Node}");
             var requestOutcomes = new List<LegOutcome>(await RunLegsAsync(new[] { first }).ConfigureAwait(false));
@@ -83,7 +84,7 @@ public sealed partial class KubectlTraceSession
                         if (fabric is null && backend.Node != src.Node && !backend.HostNetwork)
                         {
                             var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, backend.Mac, src.Address, backendIp, backendL4, reply: false);
-                            var second = Leg(TraceDirection.Request, backend, "br-int",
+                            var second = Leg(TraceDirection.Request, backend, AciTables.DefaultIntegrationBridgeName,
                                 PacketPlanner.FromFabric(inner, backend.Vnid ?? throw NoVnid(backend)), null, backend.Veth,
                                 $"{backend.Pod.Key} into {backend.Node} from the fabric");
                             requestOutcomes.AddRange(await RunLegsAsync(new[] { second }).ConfigureAwait(false));
@@ -124,20 +125,20 @@ public sealed partial class KubectlTraceSession
             var preset = new CtStateSet(CtStateFlags.Tracked | CtStateFlags.Established | CtStateFlags.Reply);
             if (backend.Node != client.Node)
             {
-                legs.Add(Leg(TraceDirection.Reply, backend, "br-access",
+                legs.Add(Leg(TraceDirection.Reply, backend, AciTables.DefaultAccessBridgeName,
                     PacketPlanner.Ip(PortRef.Named(backend.Veth!), backend.Mac, PacketPlanner.RouterMac, backend.Address, client.Address, reply, reply: true),
                     PacketPlanner.ReplyOptions, (string?)null, $"{backend.Pod.Key} replies out of {backend.Node}"));
                 var inner = PacketPlanner.Ip(PortRef.Named(PacketPlanner.TunnelPort), PacketPlanner.RouterMac, client.Mac, backend.Address, client.Address, reply, reply: true)
                     with { CtState = preset, CtMark = mark };
-                legs.Add(Leg(TraceDirection.Reply, client, "br-int", PacketPlanner.FromFabric(inner, client.Vnid ?? throw NoVnid(client)),
+                legs.Add(Leg(TraceDirection.Reply, client, AciTables.DefaultIntegrationBridgeName, PacketPlanner.FromFabric(inner, client.Vnid ?? throw NoVnid(client)),
                     PacketPlanner.ReplyOptions, client.Veth, $"reply into {client.Node} with reverse NAT"));
             }
             else
             {
-                var inPatch = backend.Endpoint?.InterfaceName ?? ("pi-" + backend.Veth);
+                var inPatch = backend.Endpoint?.InterfaceName ?? (AciTables.IntegrationPatchPrefix + backend.Veth);
                 var packet = PacketPlanner.Ip(PortRef.Named(inPatch), backend.Mac, PacketPlanner.RouterMac, backend.Address, client.Address, reply, reply: true)
                     with { CtState = preset, CtMark = mark };
-                legs.Add(Leg(TraceDirection.Reply, client, "br-int", packet, PacketPlanner.ReplyOptions, client.Veth,
+                legs.Add(Leg(TraceDirection.Reply, client, AciTables.DefaultIntegrationBridgeName, packet, PacketPlanner.ReplyOptions, client.Veth,
                     $"{backend.Pod.Key} replies to {client.Pod.Key} on {client.Node} with reverse NAT"));
                 notes.Add("Same-node service reply: traced from the backend's br-int patch port with the conntrack state preset, because OVS cannot carry the service mark across the patch port.");
             }

@@ -309,8 +309,8 @@ public sealed partial class KubectlTraceSession : ITraceSession
                 var (access, integration, trace) = OvsLegScript.Split(text);
                 _s._portMaps.TryAdd(leg.Node, new Dictionary<string, OvsPortMap>(StringComparer.Ordinal)
                 {
-                    ["br-access"] = OvsPortMap.Parse(access),
-                    ["br-int"] = OvsPortMap.Parse(integration),
+                    [AciTables.DefaultAccessBridgeName] = OvsPortMap.Parse(access),
+                    [AciTables.DefaultIntegrationBridgeName] = OvsPortMap.Parse(integration),
                 });
                 text = trace;
             }

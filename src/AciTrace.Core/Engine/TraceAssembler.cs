@@ -191,7 +191,7 @@ internal static partial class TraceAssembler
     }
 
     public static string? PatchPeer(string name) =>
-        name.StartsWith("pa-", StringComparison.Ordinal) ? "pi-" + name[3..]
-        : name.StartsWith("pi-", StringComparison.Ordinal) ? "pa-" + name[3..]
+        name.StartsWith(AciTables.AccessPatchPrefix, StringComparison.Ordinal) ? AciTables.IntegrationPatchPrefix + name[AciTables.AccessPatchPrefix.Length..]
+        : name.StartsWith(AciTables.IntegrationPatchPrefix, StringComparison.Ordinal) ? AciTables.AccessPatchPrefix + name[AciTables.IntegrationPatchPrefix.Length..]
         : null;
 }

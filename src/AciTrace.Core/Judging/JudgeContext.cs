@@ -22,25 +22,20 @@ public sealed class JudgeContext
     public int? DropTableFor(string bridge) => For(bridge).DropTable ?? DefaultDropTable(bridge);
 
     /// <summary>The table whose <c>ip_src</c> rewrite is SNAT: its own setting, else 8 (SNAT_TABLE) for br-int.</summary>
-    public int? SnatTableFor(string bridge) => For(bridge).SnatTable ?? (bridge == "br-int" ? 8 : null);
+    public int? SnatTableFor(string bridge) => For(bridge).SnatTable ?? IntegrationTable(bridge, "SNAT_TABLE");
 
     /// <summary>
     /// The table whose <c>ip_src</c> rewrite is the service loopback (a backend reaching its own Service gets the
     /// Service IP as source, so its reply comes back through OVS): 6 (SERVICE_NEXTHOP_TABLE) for br-int. Reported as
     /// SNAT, since that is what it does to the packet.
     /// </summary>
-    public static int? LoopbackSnatTableFor(string bridge) => bridge == "br-int" ? 6 : null;
+    public static int? LoopbackSnatTableFor(string bridge) => IntegrationTable(bridge, "SERVICE_NEXTHOP_TABLE");
 
     /// <summary>EXP_DROP_TABLE of the opflex agent's bridges.</summary>
-    public static int? DefaultDropTable(string bridge) => bridge switch
-    {
-        "br-access" => 9,
-        "br-int" => 15,
-        _ => null,
-    };
+    public static int? DefaultDropTable(string bridge) => Aci.AciTables.DropTable(Aci.AciTables.BridgeKind(bridge));
 
-    /// <summary>Uplinks of an ACI CNI node when the agent's files name none (the SNAT files name the real one).</summary>
-    public static readonly IReadOnlyList<string> DefaultUplinks = ["eth1", "bond0"];
+    private static int? IntegrationTable(string bridge, string name) =>
+        Aci.AciTables.BridgeKind(bridge) == AciBridge.Integration ? Aci.AciTables.IdOf(AciBridge.Integration, name) : null;
 
     /// <summary>
     /// The port roles of both bridges from their port maps, by the names the ACI CNI gives its ports: <c>pa-</c>
@@ -51,8 +46,8 @@ public sealed class JudgeContext
         IEnumerable<string>? uplinks = null)
     {
         var destinations = new HashSet<string>(destinationPorts, StringComparer.Ordinal);
-        var uplinkNames = new HashSet<string>(uplinks ?? DefaultUplinks, StringComparer.Ordinal);
-        uplinkNames.UnionWith(DefaultUplinks);
+        var uplinkNames = new HashSet<string>(uplinks ?? Aci.AciTables.DefaultUplinks, StringComparer.Ordinal);
+        uplinkNames.UnionWith(Aci.AciTables.DefaultUplinks);
         var context = Empty;
         foreach (var (bridge, map) in maps)
         {
@@ -62,8 +57,8 @@ public sealed class JudgeContext
             var dest = new HashSet<int>();
             foreach (var (port, name) in map.Ports)
             {
-                if (name.StartsWith("pa-", StringComparison.Ordinal)) patch[port] = "br-int";
-                else if (name.StartsWith("pi-", StringComparison.Ordinal)) patch[port] = "br-access";
+                if (name.StartsWith(Aci.AciTables.AccessPatchPrefix, StringComparison.Ordinal)) patch[port] = Aci.AciTables.DefaultIntegrationBridgeName;
+                else if (name.StartsWith(Aci.AciTables.IntegrationPatchPrefix, StringComparison.Ordinal)) patch[port] = Aci.AciTables.DefaultAccessBridgeName;
                 else if (name.StartsWith("vxlan", StringComparison.Ordinal) || name.StartsWith("geneve", StringComparison.Ordinal)) tunnel.Add(port);
                 else if (uplinkNames.Contains(name)) uplink.Add(port);
                 if (destinations.Contains(name)) dest.Add(port);
