@@ -86,7 +86,7 @@ internal static class ExecChannels
                     current.Write(buffer, offset, r.Count - offset);
                     if (stdout.Length + stderr.Length + status.Length > maxBytes)
                     {
-                        throw new AciTraceException("ClusterOutputTooLarge", AciErrorKind.InvalidResult,
+                        throw new AciTraceException(ErrorIds.ClusterOutputTooLarge, AciErrorKind.InvalidResult,
                             $"The command printed more than {maxBytes} bytes and was stopped.");
                     }
                 }

@@ -33,7 +33,7 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
     internal KubeApiClient(KubernetesClientConfiguration configuration, TimeSpan timeout, long maxOutputBytes = 512L * 1024 * 1024)
     {
         if (timeout <= TimeSpan.Zero)
-            throw new AciTraceException(KubectlClient.InvalidTimeoutId, AciErrorKind.InvalidArgument, $"The timeout must be positive (got {timeout}).", timeout);
+            throw new AciTraceException(ErrorIds.InvalidTimeout, AciErrorKind.InvalidArgument, $"The timeout must be positive (got {timeout}).", timeout);
         _timeout = timeout;
         _maxOutputBytes = maxOutputBytes;
         _contextNamespace = string.IsNullOrEmpty(configuration.Namespace) ? null : configuration.Namespace;
@@ -87,7 +87,7 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
         catch (JsonException e)
         {
             string text = Utf8.GetString(body, 0, Math.Min(body.Length, 200));
-            throw new AciTraceException("ClusterInvalidOutput", AciErrorKind.InvalidResult,
+            throw new AciTraceException(ErrorIds.ClusterInvalidOutput, AciErrorKind.InvalidResult,
                 $"The API server answered GET {query.ApiPath} but not with a JSON object ({e.Message}); the answer starts with: '{InputValidationException.Printable(text)}'",
                 resource, e);
         }
@@ -171,10 +171,10 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
             ? p.GetString() ?? "" : "";
         if (phase != "Running")
         {
-            return new AciTraceException("PodNotRunning", AciErrorKind.ResourceUnavailable,
+            return new AciTraceException(ErrorIds.PodNotRunning, AciErrorKind.ResourceUnavailable,
                 $"Cannot exec into pod '{target.Namespace}/{target.Pod}': it is {(phase.Length == 0 ? "not running" : phase)}, not Running.", target.Pod, refusal);
         }
-        return new AciTraceException("ClusterCallFailed", AciErrorKind.InvalidResult,
+        return new AciTraceException(ErrorIds.ClusterCallFailed, AciErrorKind.InvalidResult,
             $"The API server refused to open an exec session to pod '{target.Namespace}/{target.Pod}': {refused}", target.Pod, refusal);
     }
 
@@ -205,7 +205,7 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
         return (response.StatusCode, body.ToArray());
     }
 
-    private AciTraceException TooLarge() => new AciTraceException("ClusterOutputTooLarge", AciErrorKind.InvalidResult,
+    private AciTraceException TooLarge() => new AciTraceException(ErrorIds.ClusterOutputTooLarge, AciErrorKind.InvalidResult,
         $"The API server sent more than {_maxOutputBytes} bytes and the read was stopped.");
 
     /// <summary>Reports the call, applies the per-call timeout and maps transport failures; the body runs once.</summary>
@@ -226,7 +226,7 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
         catch (Exception e) when (e is OperationCanceledException or WebSocketException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             string what = context.IsExec ? $"'{CommandLineText.Format(context.RemoteArgv!)}' in {context.ObjectText}" : $"get {context.Resource.KubectlName()}";
-            throw new AciTraceException("ClusterCallTimeout", AciErrorKind.OperationTimeout,
+            throw new AciTraceException(ErrorIds.ClusterCallTimeout, AciErrorKind.OperationTimeout,
                 $"The API server call ({what}) did not finish within {_timeout.TotalSeconds:0.###} s and was stopped. " +
                 "Check the cluster's responsiveness or raise the timeout.", CommandLineText.Format(display), e);
         }
@@ -236,7 +236,7 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
         }
         catch (WebSocketException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new AciTraceException(KubectlErrors.NodeExecUnavailableId, AciErrorKind.ResourceUnavailable,
+            throw new AciTraceException(ErrorIds.NodeExecUnavailable, AciErrorKind.ResourceUnavailable,
                 $"The exec session to {context.ObjectText} broke before the command finished: {e.Message}. Check that pod's node and its kubelet.",
                 context.Name, e);
         }

@@ -32,7 +32,7 @@ internal static class KubeApiErrors
         code == HttpStatusCode.BadRequest && ReadStatus(body).Message is { } m && m.Contains("Upgrade request required", StringComparison.OrdinalIgnoreCase);
 
     public static AciTraceException Unreachable(string detail, Exception inner) =>
-        new AciTraceException(KubectlErrors.ClusterUnreachableId, AciErrorKind.ConnectionError,
+        new AciTraceException(ErrorIds.ClusterUnreachable, AciErrorKind.ConnectionError,
             $"The Kubernetes API server cannot be reached: {detail}. Check the kubeconfig's server address, the network/VPN, and that the API server is up.",
             null, inner);
 

@@ -48,7 +48,7 @@ internal sealed class KubeconfigSource
         string home = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
         if (File.Exists(home)) return FromFile(home, options.Context);
         if (KubernetesClientConfiguration.IsInCluster() && string.IsNullOrEmpty(options.Context)) return new KubeconfigSource(null, null);
-        throw new AciTraceException(KubectlErrors.KubeconfigNotFoundId, AciErrorKind.InvalidArgument,
+        throw new AciTraceException(ErrorIds.KubeconfigNotFound, AciErrorKind.InvalidArgument,
             $"No kubeconfig was found ({home} does not exist and $KUBECONFIG names no file) and this is not a pod with a service account. Give -Kubeconfig.",
             home);
     }
@@ -63,12 +63,12 @@ internal sealed class KubeconfigSource
         }
         catch (k8s.Exceptions.KubeConfigException e) when (!string.IsNullOrEmpty(context) && e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
         {
-            throw new AciTraceException(KubectlErrors.ContextNotFoundId, AciErrorKind.InvalidArgument,
+            throw new AciTraceException(ErrorIds.KubeContextNotFound, AciErrorKind.InvalidArgument,
                 $"The kubeconfig {Path} has no context '{context}'. List contexts with 'kubectl config get-contexts'.", context, e);
         }
         catch (k8s.Exceptions.KubeConfigException e)
         {
-            throw new AciTraceException("InvalidKubeconfig", AciErrorKind.InvalidArgument, $"The kubeconfig {Path} cannot be used: {e.Message}", Path, e);
+            throw new AciTraceException(ErrorIds.InvalidKubeconfig, AciErrorKind.InvalidArgument, $"The kubeconfig {Path} cannot be used: {e.Message}", Path, e);
         }
     }
 
@@ -76,7 +76,7 @@ internal sealed class KubeconfigSource
     {
         if (!File.Exists(path))
         {
-            throw new AciTraceException(KubectlErrors.KubeconfigNotFoundId, AciErrorKind.InvalidArgument,
+            throw new AciTraceException(ErrorIds.KubeconfigNotFound, AciErrorKind.InvalidArgument,
                 $"The kubeconfig file does not exist: {path}.", path);
         }
         return new KubeconfigSource(path, FindUnsupported(path, context));

@@ -342,7 +342,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
                 ReportFailure(traceException, target);
                 break;
             default:
-                ReportFailure(new AciTraceException(CmdletErrorIds.TraceEngineFailure, AciErrorKind.InvalidResult,
+                ReportFailure(new AciTraceException(ErrorIds.TraceEngineFailure, AciErrorKind.InvalidResult,
                     $"The trace of {description} failed unexpectedly: {failure.Message}", description, failure), target);
                 break;
         }
@@ -411,7 +411,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         var sessionWide = IsSessionWide(ex) || ReferenceEquals(ex, _sessionFailure);
         // No input can succeed after these: skip the rest without another cluster call (a forbidden read may concern
         // one namespace only, so it is written once but does not stop the others).
-        if (sessionWide && ex.ErrorId != KubectlErrors.ForbiddenId)
+        if (sessionWide && ex.ErrorId != ErrorIds.KubeForbidden)
         {
             _sessionFailure ??= ex;
         }
@@ -433,9 +433,9 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
 
     private static readonly HashSet<string> SessionWideErrorIds = new(StringComparer.Ordinal)
     {
-        KubectlLocator.NotFoundId, KubectlErrors.KubeconfigNotFoundId, KubectlErrors.ContextNotFoundId,
-        KubectlErrors.ClusterUnreachableId, KubectlErrors.UnauthorizedId, KubectlErrors.ForbiddenId,
-        ClusterDiscovery.SystemNamespaceNotFoundId, KubectlClient.InvalidTimeoutId,
+        ErrorIds.KubectlNotFound, ErrorIds.KubeconfigNotFound, ErrorIds.KubeContextNotFound,
+        ErrorIds.ClusterUnreachable, ErrorIds.KubeUnauthorized, ErrorIds.KubeForbidden,
+        ErrorIds.AciSystemNamespaceNotFound, ErrorIds.InvalidTimeout,
     };
 
     /// <summary>

@@ -59,7 +59,7 @@ public sealed class ConvertFromAciOvsTraceCommand : PSCmdlet
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException("-PortMap is neither ovs-appctl dpif/show nor ovs-ofctl show output: no bridge and port lines were found."),
-                    CmdletErrorIds.InvalidPortMap, ErrorCategory.InvalidArgument, PortMap));
+                    ErrorIds.InvalidPortMap, ErrorCategory.InvalidArgument, PortMap));
             }
         }
     }
@@ -98,14 +98,14 @@ public sealed class ConvertFromAciOvsTraceCommand : PSCmdlet
         {
             WriteError(new ErrorRecord(
                 new FormatException("This text is not ofproto/trace output: it has no Flow: line, bridge(\"...\") section or OVS error."),
-                CmdletErrorIds.NotAnOvsTrace, ErrorCategory.InvalidData, text));
+                ErrorIds.NotAnOvsTrace, ErrorCategory.InvalidData, text));
             return;
         }
 
         if (trace.Passes.Count == 0 && Output != TraceOutput.Summary)
         {
             // OVS itself refused the trace (unknown bridge, bad flow): there is no pass to write, so say why.
-            WriteError(new ErrorRecord(new InvalidOperationException(trace.Summary.Reason), "OvsTraceFailed", ErrorCategory.InvalidResult, text));
+            WriteError(new ErrorRecord(new InvalidOperationException(trace.Summary.Reason), ErrorIds.OvsTraceFailed, ErrorCategory.InvalidResult, text));
             return;
         }
 

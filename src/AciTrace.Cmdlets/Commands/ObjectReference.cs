@@ -77,11 +77,11 @@ internal readonly record struct ObjectReference(string Namespace, string Name)
     private static string Describe(KubeObjectKind kind) => kind == KubeObjectKind.Pod ? "pod" : "service";
 
     private static AciTraceException BadName(string parameterName, string value, string why) =>
-        new(InputValidation.InvalidKubernetesNameId, AciErrorKind.InvalidArgument,
+        new(ErrorIds.InvalidKubernetesName, AciErrorKind.InvalidArgument,
             $"-{parameterName} '{value}': {why}. Names are written as Kubernetes stores them (lower case).", value);
 
     private static AciTraceException Invalid(string parameterName, string value, KubeObjectKind kind, string why) =>
-        new(CmdletErrorIds.InvalidObjectReference, AciErrorKind.InvalidArgument,
+        new(ErrorIds.InvalidObjectReference, AciErrorKind.InvalidArgument,
             $"-{parameterName} '{value}' does not name a {Describe(kind)}: {why}. " +
             $"Write namespace/name (as kubectl prints it) or a bare name for the context's default namespace.",
             value);

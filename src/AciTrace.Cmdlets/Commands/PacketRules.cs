@@ -80,5 +80,5 @@ internal static class PacketRules
 
     /// <summary>An InvalidPacketField error about the input <paramref name="target"/>.</summary>
     public static AciTraceException Invalid(string message, object target) =>
-        new(CmdletErrorIds.InvalidPacketField, AciErrorKind.InvalidArgument, message, target);
+        new(ErrorIds.InvalidPacketField, AciErrorKind.InvalidArgument, message, target);
 }

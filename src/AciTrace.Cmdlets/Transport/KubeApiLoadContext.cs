@@ -61,7 +61,7 @@ internal sealed class KubeApiLoadContext : AssemblyLoadContext
     }
 
     private static AciTraceException Unavailable(string why, Exception? inner) =>
-        new AciTraceException("TransportUnavailable", AciErrorKind.NotInstalled,
+        new AciTraceException(ErrorIds.TransportUnavailable, AciErrorKind.NotInstalled,
             $"The in-process KubernetesClient transport cannot be loaded ({why}); the module folder is incomplete. Reinstall the module, or use -Transport Kubectl.",
             ClusterTransport.KubernetesClient, inner);
 }

@@ -44,14 +44,11 @@ internal sealed class ClusterDiscovery
         var pods = doc.RootElement.Prop("items").Items().Select(PodInfo.FromJson).ToList();
         var ns = pods.Select(p => p.Namespace).Distinct(StringComparer.Ordinal)
             .OrderBy(n => n == "kube-system" ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault()
-            ?? throw new AciTraceException(SystemNamespaceNotFoundId, AciErrorKind.ObjectNotFound,
+            ?? throw new AciTraceException(ErrorIds.AciSystemNamespaceNotFound, AciErrorKind.ObjectNotFound,
                 $"The ACI CNI pods were not found: no namespace has pods labelled {SystemPodsSelector}. Is this an ACI CNI cluster, and is the right context selected (-Context)?",
                 DefaultSystemNamespace);
         return (ns, pods.Where(p => p.Namespace == ns).ToList());
     }
-
-    /// <summary>ErrorId when no namespace holds the ACI CNI pods.</summary>
-    public const string SystemNamespaceNotFoundId = "AciSystemNamespaceNotFound";
 
     public const string SystemPodsSelector = "name in (aci-containers-openvswitch,aci-containers-host)";
 
@@ -91,12 +88,12 @@ internal sealed class ClusterDiscovery
     {
         var role = label == OvsPodLabel ? "aci-containers-openvswitch" : "aci-containers-host";
         var pod = all.FirstOrDefault(p => p.NodeName == node && p.Labels.GetValueOrDefault("name") == role)
-            ?? throw new AciTraceException(role == "aci-containers-openvswitch" ? "OvsPodNotFound" : "HostAgentPodNotFound",
+            ?? throw new AciTraceException(role == "aci-containers-openvswitch" ? ErrorIds.OvsPodNotFound : ErrorIds.HostAgentPodNotFound,
                 AciErrorKind.ObjectNotFound,
                 $"No {role} pod (label {label}) runs on node '{node}' in namespace '{ns}'. Check the DaemonSet: kubectl get pods -n {ns} -l {label} -o wide.",
                 node);
         if (!pod.Ready || pod.Phase != "Running")
-            throw new AciTraceException(role == "aci-containers-openvswitch" ? "OvsPodNotReady" : "HostAgentPodNotReady",
+            throw new AciTraceException(role == "aci-containers-openvswitch" ? ErrorIds.OvsPodNotReady : ErrorIds.HostAgentPodNotReady,
                 AciErrorKind.ResourceUnavailable,
                 $"The {role} pod {ns}/{pod.Name} on node '{node}' is not Ready (phase {pod.Phase}); its OVS state cannot be trusted. Check: kubectl describe pod -n {ns} {pod.Name}.",
                 pod.Key);

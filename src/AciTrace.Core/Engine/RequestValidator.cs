@@ -19,27 +19,27 @@ internal static class RequestValidator
                 break;
             case TraceKind.External:
                 if (string.IsNullOrWhiteSpace(r.DestinationAddress))
-                    throw Invalid("DestinationAddressRequired", "DestinationAddress", r.DestinationAddress, "an IP address is required");
+                    throw Invalid(ErrorIds.DestinationAddressRequired, "DestinationAddress", r.DestinationAddress, "an IP address is required");
                 InputValidation.ParseIPAddressStrict(r.DestinationAddress, "DestinationAddress");
                 break;
         }
         if (r.Protocol == TraceProtocol.Arp && r.Kind != TraceKind.Pod)
-            throw Invalid("ProtocolNotSupported", "Protocol", "Arp", "ARP is traced between pods only (Get-AciPodTrace -Protocol Arp)");
+            throw Invalid(ErrorIds.ProtocolNotSupported, "Protocol", "Arp", "ARP is traced between pods only (Get-AciPodTrace -Protocol Arp)");
         if (r.Kind == TraceKind.Service && r.Protocol is not (TraceProtocol.Tcp or TraceProtocol.Udp))
-            throw Invalid("ProtocolNotSupported", "Protocol", r.Protocol.ToString(), "Services load-balance TCP and UDP only");
+            throw Invalid(ErrorIds.ProtocolNotSupported, "Protocol", r.Protocol.ToString(), "Services load-balance TCP and UDP only");
         var l4 = r.Protocol is TraceProtocol.Tcp or TraceProtocol.Udp;
         if (!l4 && (r.SourcePort is not null || r.DestinationPort is not null))
-            throw Invalid("PortWithoutTransport", r.SourcePort is not null ? "SourcePort" : "DestinationPort",
+            throw Invalid(ErrorIds.PortWithoutTransport, r.SourcePort is not null ? "SourcePort" : "DestinationPort",
                 (r.SourcePort ?? r.DestinationPort)!.Value.ToString(), $"ports apply to TCP and UDP only, not {r.Protocol}");
         if (r.SourcePort is int sp) InputValidation.ValidatePort(sp, "SourcePort");
         if (r.DestinationPort is int dp) InputValidation.ValidatePort(dp, "DestinationPort");
         if (r.Kind == TraceKind.External && l4 && r.DestinationPort is null)
-            throw Invalid("DestinationPortRequired", "DestinationPort", null, $"a {r.Protocol} trace to an external address needs -DestinationPort");
+            throw Invalid(ErrorIds.DestinationPortRequired, "DestinationPort", null, $"a {r.Protocol} trace to an external address needs -DestinationPort");
     }
 
     private static void Name(string? value, string field, KubernetesNameKind kind)
     {
-        if (string.IsNullOrEmpty(value)) throw Invalid("NameRequired", field, value, "a name is required");
+        if (string.IsNullOrEmpty(value)) throw Invalid(ErrorIds.NameRequired, field, value, "a name is required");
         InputValidation.ValidateKubernetesName(value, kind, field);
     }
 

@@ -9,13 +9,13 @@ public static class TraceSessionFactory
     public static ITraceSession Create(TransportSelection selection)
     {
         ArgumentNullException.ThrowIfNull(selection);
-        return new KubectlTraceSession(selection.Client, ownsClient: true);
+        return new TraceSession(selection.Client, ownsClient: true);
     }
 
     /// <summary>Creates a session that reaches the cluster through kubectl with the given options.</summary>
     public static ITraceSession Create(ClusterOptions options) =>
-        new KubectlTraceSession(new KubectlClient(options with { Transport = ClusterTransport.Kubectl }), ownsClient: true);
+        new TraceSession(new KubectlClient(options with { Transport = ClusterTransport.Kubectl }), ownsClient: true);
 
     /// <summary>Creates a session over a given client (other transports, tests); the caller keeps the client.</summary>
-    public static ITraceSession Create(IKubeClient client) => new KubectlTraceSession(client);
+    public static ITraceSession Create(IKubeClient client) => new TraceSession(client);
 }

@@ -38,9 +38,6 @@ public static class TransportRules
     /// <summary>Environment variable naming the transport when -Transport is not given.</summary>
     public const string EnvironmentVariable = "ACITRACE_TRANSPORT";
 
-    /// <summary>ErrorId of a transport name that is not one of <see cref="ClusterTransport"/>.</summary>
-    public const string InvalidTransportId = "InvalidTransport";
-
     /// <summary>
     /// The transport asked for: the option, else $ACITRACE_TRANSPORT, else kubectl when a kubectl path was given,
     /// else KubernetesClient. A $ACITRACE_TRANSPORT that names no transport is an error, never ignored.
@@ -51,7 +48,7 @@ public static class TransportRules
         if (options.Transport is { } explicitTransport)
         {
             if (!Enum.IsDefined(explicitTransport))
-                throw new AciTraceException(InvalidTransportId, AciErrorKind.InvalidArgument, $"Unknown transport {explicitTransport}.", explicitTransport);
+                throw new AciTraceException(ErrorIds.InvalidTransport, AciErrorKind.InvalidArgument, $"Unknown transport {explicitTransport}.", explicitTransport);
             return (explicitTransport, $"transport {explicitTransport} was asked for (-Transport)");
         }
         if (!string.IsNullOrWhiteSpace(environmentValue))
@@ -60,7 +57,7 @@ public static class TransportRules
             string? name = Enum.GetNames<ClusterTransport>().FirstOrDefault(n => n.Equals(environmentValue.Trim(), StringComparison.OrdinalIgnoreCase));
             if (name is null)
             {
-                throw new AciTraceException(InvalidTransportId, AciErrorKind.InvalidArgument,
+                throw new AciTraceException(ErrorIds.InvalidTransport, AciErrorKind.InvalidArgument,
                     $"${EnvironmentVariable} is '{environmentValue}', which is not a transport; set it to {string.Join(" or ", Enum.GetNames<ClusterTransport>())}, or remove it.",
                     environmentValue);
             }

@@ -34,24 +34,24 @@ public sealed record KubeQuery
     public static KubeQuery Create(KubeResource resource, string? ns, string? name, string? labelSelector, string? fieldSelector)
     {
         if (!Enum.IsDefined(resource))
-            throw new AciTraceException("InvalidKubeResource", AciErrorKind.InvalidArgument, $"Unknown resource kind {resource}.", resource);
+            throw new AciTraceException(ErrorIds.InvalidKubeResource, AciErrorKind.InvalidArgument, $"Unknown resource kind {resource}.", resource);
         if (name is not null)
         {
             InputValidation.ValidateKubernetesName(name, NameKind(resource), resource.DisplayName());
             if (labelSelector is not null || fieldSelector is not null)
-                throw new AciTraceException("InvalidKubeQuery", AciErrorKind.InvalidArgument,
+                throw new AciTraceException(ErrorIds.InvalidKubeQuery, AciErrorKind.InvalidArgument,
                     $"A {resource.DisplayName()} name and a selector cannot be combined.", name);
         }
         if (resource.IsNamespaced())
         {
             if (ns is not null) InputValidation.ValidateKubernetesName(ns, KubernetesNameKind.Namespace, "namespace");
             else if (name is not null)
-                throw new AciTraceException("NamespaceRequired", AciErrorKind.InvalidArgument,
+                throw new AciTraceException(ErrorIds.NamespaceRequired, AciErrorKind.InvalidArgument,
                     $"Getting the {resource.DisplayName()} '{name}' needs a namespace.", name);
         }
         else if (ns is not null)
         {
-            throw new AciTraceException("InvalidKubeQuery", AciErrorKind.InvalidArgument,
+            throw new AciTraceException(ErrorIds.InvalidKubeQuery, AciErrorKind.InvalidArgument,
                 $"{resource.KubectlName()} are cluster-scoped; no namespace may be given (got '{ns}').", ns);
         }
         if (labelSelector is not null) ValidateSelector(labelSelector, "labelSelector");
@@ -89,7 +89,7 @@ public sealed record KubeQuery
         bool ok = selector.Length is > 0 and <= 1024
             && selector.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '/' or '=' or '!' or ',' or '(' or ')' or ' ');
         if (!ok)
-            throw new InputValidationException("InvalidSelector", field, selector,
+            throw new InputValidationException(ErrorIds.InvalidSelector, field, selector,
                 "is not a valid selector (letters, digits and . - _ / = ! , ( ) and spaces, at most 1024 characters)");
     }
 

@@ -46,13 +46,13 @@ public static class KubeResourceInfo
     /// <summary>ErrorId used when an object of this kind does not exist.</summary>
     public static string NotFoundErrorId(this KubeResource resource) => resource switch
     {
-        KubeResource.Namespaces => "NamespaceNotFound",
-        KubeResource.Nodes => "NodeNotFound",
-        KubeResource.Pods => "PodNotFound",
-        KubeResource.Services => "ServiceNotFound",
-        KubeResource.EndpointSlices => "EndpointSliceNotFound",
-        KubeResource.NetworkPolicies => "NetworkPolicyNotFound",
-        _ => "KubeObjectNotFound",
+        KubeResource.Namespaces => ErrorIds.NamespaceNotFound,
+        KubeResource.Nodes => ErrorIds.NodeNotFound,
+        KubeResource.Pods => ErrorIds.PodNotFound,
+        KubeResource.Services => ErrorIds.ServiceNotFound,
+        KubeResource.EndpointSlices => ErrorIds.EndpointSliceNotFound,
+        KubeResource.NetworkPolicies => ErrorIds.NetworkPolicyNotFound,
+        _ => ErrorIds.KubeObjectNotFound,
     };
 
     /// <summary>Singular display name ("pod", "EndpointSlice").</summary>

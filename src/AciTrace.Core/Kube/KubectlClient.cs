@@ -22,15 +22,12 @@ public sealed class KubectlClient : IKubeClient
     private long _execs;
     private long _apiReads;
 
-    /// <summary>ErrorId of a timeout that is not positive.</summary>
-    public const string InvalidTimeoutId = "InvalidTimeout";
-
     /// <summary>Resolves kubectl now (throws KubectlNotFound) and validates the options.</summary>
     public KubectlClient(KubectlClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.CommandTimeout <= TimeSpan.Zero)
-            throw new AciTraceException(InvalidTimeoutId, AciErrorKind.InvalidArgument, $"The kubectl timeout must be positive (got {options.CommandTimeout}).", options.CommandTimeout);
+            throw new AciTraceException(ErrorIds.InvalidTimeout, AciErrorKind.InvalidArgument, $"The kubectl timeout must be positive (got {options.CommandTimeout}).", options.CommandTimeout);
         _options = options;
         KubectlPath = KubectlLocator.Locate(options.KubectlPath);
         _globalArgs = BuildGlobalArgs(options);
@@ -113,7 +110,7 @@ public sealed class KubectlClient : IKubeClient
         }
         catch (JsonException e)
         {
-            throw new AciTraceException("ClusterInvalidOutput", AciErrorKind.InvalidResult,
+            throw new AciTraceException(ErrorIds.ClusterInvalidOutput, AciErrorKind.InvalidResult,
                 $"kubectl get {resource.KubectlName()} succeeded but did not print a JSON object ({e.Message}); output starts with: '{InputValidationException.Printable(stdout.Length > 200 ? stdout[..200] : stdout)}'",
                 resource, e);
         }
@@ -182,21 +179,21 @@ public sealed class KubectlClient : IKubeClient
         }
         catch (Win32Exception e)
         {
-            throw new AciTraceException(KubectlLocator.NotFoundId, AciErrorKind.NotInstalled,
+            throw new AciTraceException(ErrorIds.KubectlNotFound, AciErrorKind.NotInstalled,
                 $"kubectl at '{KubectlPath}' could not be started: {e.Message}", KubectlPath, e);
         }
         catch (ProcessStoppedException stopped) when (stopped.Reason == ProcessStop.Timeout)
         {
             elapsed = stopped.Elapsed;
             string what = context.IsExec ? $"'{CommandLineText.Format(context.RemoteArgv!)}' in {context.ObjectText}" : $"get {context.Resource.KubectlName()}";
-            throw new AciTraceException("ClusterCallTimeout", AciErrorKind.OperationTimeout,
+            throw new AciTraceException(ErrorIds.ClusterCallTimeout, AciErrorKind.OperationTimeout,
                 $"kubectl ({what}) did not finish within {FormatSeconds(_options.CommandTimeout)} and was stopped. " +
                 "Check the cluster's responsiveness or raise the timeout.", CommandLineText.Format(argv), stopped);
         }
         catch (ProcessStoppedException stopped)
         {
             elapsed = stopped.Elapsed;
-            throw new AciTraceException("ClusterOutputTooLarge", AciErrorKind.InvalidResult,
+            throw new AciTraceException(ErrorIds.ClusterOutputTooLarge, AciErrorKind.InvalidResult,
                 $"kubectl printed more than {_options.MaxOutputBytes} bytes and was stopped.", CommandLineText.Format(argv), stopped);
         }
         finally
@@ -213,7 +210,7 @@ public sealed class KubectlClient : IKubeClient
         if (options.RequestTimeout is TimeSpan rt)
         {
             if (rt <= TimeSpan.Zero)
-                throw new AciTraceException(InvalidTimeoutId, AciErrorKind.InvalidArgument, $"The request timeout must be positive (got {rt}).", rt);
+                throw new AciTraceException(ErrorIds.InvalidTimeout, AciErrorKind.InvalidArgument, $"The request timeout must be positive (got {rt}).", rt);
             args.Add("--request-timeout=" + GoDuration(rt));
         }
         return args;
@@ -230,7 +227,7 @@ public sealed class KubectlClient : IKubeClient
     internal static string ValidateFreeText(string value, string field)
     {
         if (value.Any(char.IsControl) || value.Length > 4096)
-            throw new InputValidationException("InvalidClusterOption", field, value, "contains control characters or is too long");
+            throw new InputValidationException(ErrorIds.InvalidClusterOption, field, value, "contains control characters or is too long");
         return value;
     }
 }

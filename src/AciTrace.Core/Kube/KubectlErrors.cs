@@ -7,10 +7,8 @@ namespace AciTrace.Kube;
 /// <summary>A command ran in the pod but exited non-zero. ErrorId <c>RemoteCommandFailed</c>.</summary>
 public sealed class RemoteCommandFailedException : AciTraceException
 {
-    public const string Id = "RemoteCommandFailed";
-
     public RemoteCommandFailedException(string message, int exitCode, string stdout, string remoteStderr, object? target)
-        : base(Id, AciErrorKind.InvalidResult, message, target)
+        : base(ErrorIds.RemoteCommandFailed, AciErrorKind.InvalidResult, message, target)
     {
         ExitCode = exitCode;
         Stdout = stdout;
@@ -74,14 +72,14 @@ internal static partial class KubectlErrors
             }
             if (stderr.Contains("executable file not found", StringComparison.Ordinal) || stderr.Contains("no such file or directory: unknown", StringComparison.Ordinal))
             {
-                return new AciTraceException("RemoteCommandNotFound", AciErrorKind.NotInstalled,
+                return new AciTraceException(ErrorIds.RemoteCommandNotFound, AciErrorKind.NotInstalled,
                     $"'{context.RemoteArgv![0]}' is not available in {context.ObjectText}{ContainerText(context)}; check that this is the right pod and container. {via}: {detail}",
                     context.RemoteArgv[0]);
             }
             if (IsKubeletUnreachable(stderr))
             {
                 // The API server answered: it is the hop from the API server to the node's kubelet that failed.
-                return new AciTraceException(NodeExecUnavailableId, AciErrorKind.ResourceUnavailable,
+                return new AciTraceException(ErrorIds.NodeExecUnavailable, AciErrorKind.ResourceUnavailable,
                     $"The API server is reachable but could not open an exec session to {context.ObjectText}{ContainerText(context)}: {detail}. " +
                     "Check that pod's node (kubectl get nodes: is it Ready?), its kubelet, and that the API server can reach the kubelet on port 10250.",
                     context.Name);
@@ -90,7 +88,7 @@ internal static partial class KubectlErrors
             if (container.Success)
             {
                 string name = container.Groups["c"].Success ? container.Groups["c"].Value : container.Groups["c2"].Value;
-                return new AciTraceException("ContainerNotFound", AciErrorKind.ObjectNotFound,
+                return new AciTraceException(ErrorIds.ContainerNotFound, AciErrorKind.ObjectNotFound,
                     $"Container '{name}' does not exist in {context.ObjectText}. {via}: {detail}", name);
             }
         }
@@ -100,7 +98,7 @@ internal static partial class KubectlErrors
         {
             var kind = KubeResourceInfo.FromKubectlWord(notFound.Groups["res"].Value);
             string name = notFound.Groups["name"].Value;
-            string errorId = kind?.NotFoundErrorId() ?? "KubeObjectNotFound";
+            string errorId = kind?.NotFoundErrorId() ?? ErrorIds.KubeObjectNotFound;
             string what = kind is { } k ? k.DisplayName() : notFound.Groups["res"].Value;
             string where = kind is { } k2 && k2.IsNamespaced() && context.Namespace is not null ? $" in namespace '{context.Namespace}'" : "";
             return new AciTraceException(errorId, AciErrorKind.ObjectNotFound,
@@ -113,42 +111,42 @@ internal static partial class KubectlErrors
 
         if (stderr.Contains("(Unauthorized)", StringComparison.Ordinal) || stderr.Contains("You must be logged in", StringComparison.Ordinal))
         {
-            return new AciTraceException(UnauthorizedId, AciErrorKind.AuthenticationError,
+            return new AciTraceException(ErrorIds.KubeUnauthorized, AciErrorKind.AuthenticationError,
                 $"The Kubernetes API server rejected the credentials (Unauthorized). Log in again or refresh the token, and check -Kubeconfig/-Context. {via}: {detail}");
         }
 
         if (IsUnreachable(stderr))
         {
-            return new AciTraceException(ClusterUnreachableId, AciErrorKind.ConnectionError,
+            return new AciTraceException(ErrorIds.ClusterUnreachable, AciErrorKind.ConnectionError,
                 $"The Kubernetes API server cannot be reached: {detail}. Check the kubeconfig's server address, the network/VPN, and that the API server is up.");
         }
 
         if (stderr.Contains("deadline exceeded", StringComparison.Ordinal) || stderr.Contains("Timeout exceeded", StringComparison.Ordinal)
             || stderr.Contains("(Timeout)", StringComparison.Ordinal))
         {
-            return new AciTraceException("ClusterCallTimeout", AciErrorKind.OperationTimeout,
+            return new AciTraceException(ErrorIds.ClusterCallTimeout, AciErrorKind.OperationTimeout,
                 $"The Kubernetes API request timed out: {detail}. Retry, or raise the timeout.");
         }
 
         if (stderr.Contains("context was not found", StringComparison.Ordinal) || Regex.IsMatch(stderr, @"context "".*"" does not exist"))
         {
-            return new AciTraceException(ContextNotFoundId, AciErrorKind.InvalidArgument,
+            return new AciTraceException(ErrorIds.KubeContextNotFound, AciErrorKind.InvalidArgument,
                 $"The kubeconfig has no such context: {detail}. List contexts with 'kubectl config get-contexts'.");
         }
 
         if (stderr.StartsWith("error: stat ", StringComparison.Ordinal) && stderr.Contains("no such file or directory", StringComparison.Ordinal))
         {
-            return new AciTraceException(KubeconfigNotFoundId, AciErrorKind.InvalidArgument,
+            return new AciTraceException(ErrorIds.KubeconfigNotFound, AciErrorKind.InvalidArgument,
                 $"The kubeconfig file does not exist: {detail}.");
         }
 
         if (stderr.Contains("the server doesn't have a resource type", StringComparison.Ordinal))
         {
-            return new AciTraceException("KubeResourceTypeUnavailable", AciErrorKind.ResourceUnavailable,
+            return new AciTraceException(ErrorIds.KubeResourceTypeUnavailable, AciErrorKind.ResourceUnavailable,
                 $"The cluster does not serve {context.Resource.KubectlName()}: {detail}.");
         }
 
-        return new AciTraceException("ClusterCallFailed", AciErrorKind.InvalidResult,
+        return new AciTraceException(ErrorIds.ClusterCallFailed, AciErrorKind.InvalidResult,
             via == "kubectl" ? $"kubectl failed with exit code {exitCode}: {Truncate(stderr.Trim(), 2000)}" : $"The {via} call failed: {Truncate(stderr.Trim(), 2000)}");
     }
 
@@ -156,7 +154,7 @@ internal static partial class KubectlErrors
     {
         if (!m.Success)
         {
-            return new AciTraceException(ForbiddenId, AciErrorKind.PermissionDenied,
+            return new AciTraceException(ErrorIds.KubeForbidden, AciErrorKind.PermissionDenied,
                 $"The Kubernetes API server denied access: {detail}. Ask a cluster administrator for the missing RBAC permission.");
         }
         string user = m.Groups["user"].Value, verb = m.Groups["verb"].Value, resource = m.Groups["res"].Value, group = m.Groups["group"].Value;
@@ -166,7 +164,7 @@ internal static partial class KubectlErrors
         string binding = resource == "pods/exec"
             ? $"kubectl create rolebinding acitrace-exec -n {(ns.Length > 0 ? ns : "<system namespace>")} --role=acitrace-exec --user={user}"
             : $"kubectl create clusterrolebinding acitrace-reader --clusterrole=acitrace-reader --user={user}";
-        return new AciTraceException(ForbiddenId, AciErrorKind.PermissionDenied,
+        return new AciTraceException(ErrorIds.KubeForbidden, AciErrorKind.PermissionDenied,
             $"User '{user}' is not allowed to {verb} {qualified} {scope}. " +
             $"AciTrace needs '{verb} {qualified}' there; ask a cluster administrator to apply {RbacRoleFile} (in the module's folder) " +
             $"and bind it: {binding}.",
@@ -175,13 +173,6 @@ internal static partial class KubectlErrors
 
     /// <summary>The Role and ClusterRole AciTrace needs, shipped in the module folder (docs/rbac in the repository).</summary>
     public const string RbacRoleFile = "rbac/acitrace-reader.yaml";
-
-    /// <summary>ErrorIds of failures that concern the cluster connection, not one object.</summary>
-    public const string UnauthorizedId = "KubeUnauthorized", ClusterUnreachableId = "ClusterUnreachable",
-        ContextNotFoundId = "KubeContextNotFound", KubeconfigNotFoundId = "KubeconfigNotFound", ForbiddenId = "KubeForbidden";
-
-    /// <summary>ErrorId of an exec the API server could not hand to the node's kubelet.</summary>
-    public const string NodeExecUnavailableId = "NodeExecUnavailable";
 
     private static bool IsKubeletUnreachable(string stderr) =>
         stderr.Contains("error dialing backend", StringComparison.Ordinal) || stderr.Contains(":10250", StringComparison.Ordinal);

@@ -12,9 +12,6 @@ public static class KubectlLocator
     /// <summary>Environment variable naming the kubectl binary.</summary>
     public const string EnvironmentVariable = "ACITRACE_KUBECTL";
 
-    /// <summary>ErrorId when no usable binary exists.</summary>
-    public const string NotFoundId = "KubectlNotFound";
-
     private static readonly string[] Candidates = { "kubectl", "oc" };
 
     /// <summary>Locates kubectl using the process environment.</summary>
@@ -41,7 +38,7 @@ public static class KubectlLocator
     }
 
     private static AciTraceException NotFound(string message, string? target) =>
-        new(NotFoundId, AciErrorKind.NotInstalled, message, target);
+        new(ErrorIds.KubectlNotFound, AciErrorKind.NotInstalled, message, target);
 
     /// <summary>A value with a directory part must be that file; a bare name is searched on PATH.</summary>
     private static string? Resolve(string value, string? pathVariable)

@@ -18,9 +18,6 @@ namespace AciTrace.Kube;
 /// </summary>
 public static class ReadOnlyCommandPolicy
 {
-    /// <summary>ErrorId of a refused command.</summary>
-    public const string CommandNotAllowedId = "CommandNotAllowed";
-
     /// <summary>Where the opflex agent keeps its state files.</summary>
     public const string AgentStateRoot = "/usr/local/var/lib/opflex-agent-ovs";
 
@@ -69,7 +66,7 @@ public static class ReadOnlyCommandPolicy
         if (!IsAllowed(argv, out var reason))
         {
             string shown = argv is null ? "" : CommandLineText.Format(argv.Select(Printable));
-            throw new AciTraceException(CommandNotAllowedId, AciErrorKind.InvalidOperation,
+            throw new AciTraceException(ErrorIds.CommandNotAllowed, AciErrorKind.InvalidOperation,
                 $"Refused to run '{shown}' in a pod: {reason}. AciTrace only runs read-only commands from its allowlist.", shown);
         }
     }

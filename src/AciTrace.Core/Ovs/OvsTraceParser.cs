@@ -302,7 +302,6 @@ public static class OvsTraceParser
             return true;
         }
 
-
         private ParsedTrace Finish()
         {
             if (_pendingFlow is not null) AddUnparsed("Flow: " + _pendingFlow);

@@ -30,9 +30,6 @@ public enum KubernetesNameKind
 /// </summary>
 public static class InputValidation
 {
-    /// <summary>ErrorId of invalid Kubernetes names.</summary>
-    public const string InvalidKubernetesNameId = "InvalidKubernetesName";
-
     /// <summary>Longest OVS port or bridge name accepted (Linux IFNAMSIZ 16 minus the terminator).</summary>
     public const int MaxPortNameLength = 15;
 
@@ -244,7 +241,7 @@ public static class InputValidation
     public static string ValidateKubernetesName(string? name, KubernetesNameKind kind, string field)
     {
         if (!IsValidKubernetesName(name, kind, out var reason))
-            throw new InputValidationException(InvalidKubernetesNameId, field, name, reason);
+            throw new InputValidationException(ErrorIds.InvalidKubernetesName, field, name, reason);
         return name!;
     }
 

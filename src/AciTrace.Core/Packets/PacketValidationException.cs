@@ -47,10 +47,8 @@ public class InputValidationException : AciTraceException
 /// <summary>A packet field (address, MAC, port, name, number) is invalid. ErrorId <c>InvalidPacketField</c>.</summary>
 public sealed class PacketValidationException : InputValidationException
 {
-    public const string Id = "InvalidPacketField";
-
     public PacketValidationException(string field, string? value, string reason)
-        : base(Id, field, value, reason)
+        : base(ErrorIds.InvalidPacketField, field, value, reason)
     {
     }
 }

@@ -112,7 +112,7 @@ public sealed class KubeApiClientTests(LabApiFixture lab) : IClassFixture<LabApi
     {
         using var viewer = Api(Options with { Context = LabKubeconfig.ViewerContext });
         var e = await Assert.ThrowsAnyAsync<AciTraceException>(() => viewer.ExecAsync(Sys, lab.HostPodA, Agent, ["cat", LabApiFixture.EndpointFilePath], CancellationToken.None));
-        Assert.Equal(KubectlErrors.ForbiddenId, e.ErrorId);
+        Assert.Equal(ErrorIds.KubeForbidden, e.ErrorId);
         Assert.Contains("User 'viewer' is not allowed to create pods/exec in namespace 'aci-containers-system'", e.Message);
     }
 
@@ -122,7 +122,7 @@ public sealed class KubeApiClientTests(LabApiFixture lab) : IClassFixture<LabApi
         using var api = Api();
         int before = lab.Server.ExecLog.Count;
         var e = await Assert.ThrowsAnyAsync<AciTraceException>(() => api.ExecAsync(Sys, lab.HostPodA, Agent, ["rm", "-rf", "/"], CancellationToken.None));
-        Assert.Equal(ReadOnlyCommandPolicy.CommandNotAllowedId, e.ErrorId);
+        Assert.Equal(ErrorIds.CommandNotAllowed, e.ErrorId);
         Assert.Equal(0, api.Execs);
         Assert.Equal(before, lab.Server.ExecLog.Count);
     }

@@ -37,6 +37,6 @@ public sealed class ConcurrentTraceTests(LabTraceFixture lab)
                 m => Assert.Contains($"nw_src={ownAddress},", m));
             Assert.True(results[i].Request.Execs >= results[i].Request.Legs, $"{source}: {results[i].Request.Execs} execs for {results[i].Request.Legs} legs");
         }
-        Assert.Equal(((KubectlTraceSession)session).Counters.Execs, results.Sum(r => (long)r.Request.Execs));
+        Assert.Equal(((TraceSession)session).Counters.Execs, results.Sum(r => (long)r.Request.Execs));
     }
 }

@@ -35,7 +35,7 @@ public sealed class KubeApiTransportTests : IDisposable
     public void AnEnvironmentValueThatNamesNoTransportIsAnError(string value)
     {
         var e = Assert.Throws<AciTraceException>(() => TransportRules.Choose(new ClusterOptions(), value));
-        Assert.Equal(TransportRules.InvalidTransportId, e.ErrorId);
+        Assert.Equal(ErrorIds.InvalidTransport, e.ErrorId);
         Assert.Equal(value, e.Target);
         Assert.Throws<AciTraceException>(() => TransportRules.Choose(new ClusterOptions { Transport = (ClusterTransport)7 }, null));
     }
@@ -105,13 +105,13 @@ public sealed class KubeApiTransportTests : IDisposable
     public void AMissingKubeconfigOrContextIsATypedError()
     {
         var missing = Assert.Throws<AciTraceException>(() => KubeconfigSource.Find(new ClusterOptions { Kubeconfig = Path.Combine(_dir, "nope") }));
-        Assert.Equal(KubectlErrors.KubeconfigNotFoundId, missing.ErrorId);
+        Assert.Equal(ErrorIds.KubeconfigNotFound, missing.ErrorId);
         string path = Path.Combine(_dir, "config");
         File.WriteAllText(path, Kubeconfig);
         var source = KubeconfigSource.Find(new ClusterOptions { Kubeconfig = path, Context = "ok" });
         Assert.Null(source.UnsupportedReason);
         var noContext = Assert.Throws<AciTraceException>(() => source.BuildConfiguration("nope"));
-        Assert.Equal(KubectlErrors.ContextNotFoundId, noContext.ErrorId);
+        Assert.Equal(ErrorIds.KubeContextNotFound, noContext.ErrorId);
         Assert.Equal("https://10.0.0.1:6443/", source.BuildConfiguration("ok").Host.TrimEnd('/') + "/");
     }
 
@@ -152,15 +152,15 @@ public sealed class KubeApiTransportTests : IDisposable
         Assert.Contains("API server:", notFound.Message);
         var forbidden = KubeApiErrors.FromStatus(HttpStatusCode.Forbidden,
             Status(403, "Forbidden", "pods is forbidden: User \"viewer\" cannot list resource \"pods\" in API group \"\" in the namespace \"shop\""), PodGet);
-        Assert.Equal(KubectlErrors.ForbiddenId, forbidden.ErrorId);
+        Assert.Equal(ErrorIds.KubeForbidden, forbidden.ErrorId);
         Assert.Contains("User 'viewer' is not allowed to list pods in namespace 'shop'", forbidden.Message);
-        Assert.Equal(KubectlErrors.UnauthorizedId, KubeApiErrors.FromStatus(HttpStatusCode.Unauthorized, Status(401, "Unauthorized", "Unauthorized"), PodGet).ErrorId);
-        Assert.Equal(KubectlErrors.UnauthorizedId, KubeApiErrors.FromStatus(HttpStatusCode.Unauthorized, [], PodGet).ErrorId);
+        Assert.Equal(ErrorIds.KubeUnauthorized, KubeApiErrors.FromStatus(HttpStatusCode.Unauthorized, Status(401, "Unauthorized", "Unauthorized"), PodGet).ErrorId);
+        Assert.Equal(ErrorIds.KubeUnauthorized, KubeApiErrors.FromStatus(HttpStatusCode.Unauthorized, [], PodGet).ErrorId);
         Assert.Equal("ClusterCallTimeout", KubeApiErrors.FromStatus(HttpStatusCode.GatewayTimeout, Status(504, "Timeout", "the server was unable to return a response in the time allotted"), PodGet).ErrorId);
         var execContext = new KubectlCallContext(KubeResource.Pods, "aci-containers-system", "host-1", "opflex-agent", ["cat", "x"]);
         var kubelet = KubeApiErrors.FromStatus(HttpStatusCode.InternalServerError,
             Status(500, "InternalError", "error dialing backend: dial tcp 10.0.0.5:10250: connect: connection refused"), execContext);
-        Assert.Equal(KubectlErrors.NodeExecUnavailableId, kubelet.ErrorId);
+        Assert.Equal(ErrorIds.NodeExecUnavailable, kubelet.ErrorId);
         var other = KubeApiErrors.FromStatus(HttpStatusCode.Conflict, Encoding.UTF8.GetBytes("<html>busy</html>"), PodGet);
         Assert.Equal("ClusterCallFailed", other.ErrorId);
         Assert.Contains("HTTP 409", other.Message);

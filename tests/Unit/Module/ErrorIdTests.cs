@@ -1,14 +1,19 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
 
 namespace AciTrace.Tests.Unit.Module;
 
-/// <summary>The ErrorId table of about_AciTrace (the one list users read) against the ids the code raises.</summary>
+/// <summary>
+/// The ErrorId catalogue (<see cref="ErrorIds"/>, read by reflection) against the table of about_AciTrace (the one
+/// list users read), and the sources against the catalogue: no id is raised except through it.
+/// </summary>
 public partial class ErrorIdTests
 {
     private static IReadOnlyList<string> SourceFiles() =>
         Directory.GetFiles(Path.Combine(ModuleContract.RepoRoot, "src"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && Path.GetFileName(f) != "ErrorIds.cs")
             .ToArray();
 
     internal static IReadOnlyList<string> DocumentedIds()
@@ -20,53 +25,13 @@ public partial class ErrorIdTests
             .Select(l => l.Split('|', StringSplitOptions.TrimEntries)[1]).ToArray();
     }
 
-    /// <summary>
-    /// Ids raised in code: the first argument of <c>new X(</c> for AciTraceException and every class derived from it,
-    /// and of <c>: base(</c> calls (literals, or constants resolved through their declarations), the constants of
-    /// *ErrorIds classes, and the literals of <c>...ErrorId(...) =&gt; x switch</c> maps.
-    /// </summary>
-    internal static HashSet<string> RaisedIds()
-    {
-        var files = SourceFiles();
-        var texts = files.Select(File.ReadAllText).ToArray();
-        var constants = texts.SelectMany(t => ConstString().Matches(t)).GroupBy(m => m.Groups[1].Value)
-            .ToDictionary(g => g.Key, g => g.Select(m => m.Groups[2].Value).ToArray());
-
-        var exceptionTypes = new HashSet<string>(StringComparer.Ordinal) { "AciTraceException" };
-        var derivations = texts.SelectMany(t => DerivedClass().Matches(t)).Select(m => (Name: m.Groups[1].Value, Base: m.Groups[2].Value)).ToArray();
-        for (var added = true; added;)
-        {
-            added = false;
-            foreach (var (name, baseName) in derivations)
-            {
-                added |= exceptionTypes.Contains(baseName) && exceptionTypes.Add(name);
-            }
-        }
-
-        IEnumerable<string> Resolve(string argument) => argument.StartsWith('"')
-            ? [argument.Trim('"')]
-            : constants.GetValueOrDefault(argument.Split('.')[^1]) ?? [];
-
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (file, text) in files.Zip(texts))
-        {
-            foreach (Match raised in Raised().Matches(text))
-            {
-                if (raised.Groups["type"].Value == "base" || exceptionTypes.Contains(raised.Groups["type"].Value))
-                {
-                    ids.UnionWith(Resolve(raised.Groups["id"].Value));
-                }
-            }
-
-            ids.UnionWith(ErrorIdSwitch().Matches(text).SelectMany(m => AnyLiteral().Matches(m.Groups[1].Value)).Select(m => m.Groups[1].Value));
-            if (Path.GetFileName(file).Contains("ErrorIds", StringComparison.Ordinal))
-            {
-                ids.UnionWith(ConstString().Matches(text).Select(m => m.Groups[2].Value));
-            }
-        }
-
-        return ids;
-    }
+    /// <summary>The catalogue: every public const string of <see cref="ErrorIds"/>, in declaration order.</summary>
+    internal static IReadOnlyList<(string Name, string Value)> CatalogueIds() =>
+        typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .OrderBy(f => f.MetadataToken)
+            .Select(f => (f.Name, (string)f.GetRawConstantValue()!))
+            .ToArray();
 
     [Fact]
     public void DocumentedIdsAreUniquePascalCase()
@@ -78,21 +43,34 @@ public partial class ErrorIdTests
     }
 
     [Fact]
-    public void EveryIdTheCodeRaisesIsDocumented()
+    public void TheCatalogueIsTheDocumentedTableInItsOrder()
     {
-        var raised = RaisedIds();
-        Assert.Contains("InvalidObjectReference", raised);
-        Assert.Contains("PodHasNoAddress", raised);
-        var undocumented = raised.Except(DocumentedIds()).ToArray();
-        Assert.True(undocumented.Length == 0, "not in about_AciTrace.md: " + string.Join(", ", undocumented));
+        var catalogue = CatalogueIds();
+        Assert.All(catalogue, c => Assert.Equal(c.Name, c.Value));
+        Assert.Equal(DocumentedIds(), catalogue.Select(c => c.Value).ToArray());
     }
 
     [Fact]
-    public void EveryDocumentedIdExistsInCode()
+    public void EveryCatalogueIdIsRaisedSomewhere()
     {
-        var literals = SourceFiles().SelectMany(f => AnyLiteral().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value)).ToHashSet();
-        var missing = DocumentedIds().Where(id => !literals.Contains(id)).ToArray();
-        Assert.True(missing.Length == 0, "documented but never raised: " + string.Join(", ", missing));
+        var text = string.Join('\n', SourceFiles().Select(File.ReadAllText));
+        var unused = CatalogueIds().Where(c => !text.Contains("ErrorIds." + c.Name, StringComparison.Ordinal)).Select(c => c.Name).ToArray();
+        Assert.True(unused.Length == 0, "in the catalogue but never used: " + string.Join(", ", unused));
+    }
+
+    [Fact]
+    public void NoSourceRaisesAnIdOutsideTheCatalogue()
+    {
+        var offenders = SourceFiles()
+            .SelectMany(f => LiteralRaise().Matches(File.ReadAllText(f)).Select(m => $"{Path.GetFileName(f)}: {m.Value}"))
+            .ToArray();
+        Assert.True(offenders.Length == 0, "ErrorIds given as literals, not through ErrorIds: " + string.Join("; ", offenders));
+        // Nor may a literal that equals a catalogue id appear anywhere else in the sources (a second home for an id).
+        var ids = CatalogueIds().Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        var strays = SourceFiles()
+            .SelectMany(f => AnyLiteral().Matches(File.ReadAllText(f)).Select(m => (File: Path.GetFileName(f), Id: m.Groups[1].Value)))
+            .Where(x => ids.Contains(x.Id)).Select(x => $"{x.File}: \"{x.Id}\"").Distinct().ToArray();
+        Assert.True(strays.Length == 0, "id literals outside ErrorIds.cs: " + string.Join("; ", strays));
     }
 
     [Fact]
@@ -102,19 +80,9 @@ public partial class ErrorIdTests
         Assert.All(DocumentedIds(), id => Assert.Contains(id, text, StringComparison.Ordinal));
     }
 
-    [GeneratedRegex(@"(?:new\s+(?<type>\w+)|:\s*(?<type>base))\(\s*(?:errorId:\s*)?(?<id>""[A-Z][A-Za-z0-9]+""|[A-Za-z_][\w.]*)\s*,")]
-    private static partial Regex Raised();
+    [GeneratedRegex(@"(?:new\s+\w*Exception|:\s*base)\(\s*(?:errorId:\s*)?""[A-Z][A-Za-z0-9]+""\s*,")]
+    private static partial Regex LiteralRaise();
 
-    [GeneratedRegex(@"class\s+(\w+)\s*(?:\([^)]*\))?\s*:\s*(\w+)")]
-    private static partial Regex DerivedClass();
-
-    [GeneratedRegex(@"const\s+string\s+(\w+)\s*=\s*""([A-Z][A-Za-z0-9]+)""")]
-    private static partial Regex ConstString();
-
-
-    [GeneratedRegex(@"\w*ErrorId\([^)]*\)\s*=>\s*\w+\s+switch\s*\{([^}]*)\}")]
-    private static partial Regex ErrorIdSwitch();
-
-    [GeneratedRegex(@"""([A-Z][A-Za-z0-9]+)""")]
+    [GeneratedRegex(@"(?<![\\\w])""([A-Z][A-Za-z0-9]+)""")]
     private static partial Regex AnyLiteral();
 }

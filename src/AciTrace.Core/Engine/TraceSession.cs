@@ -17,7 +17,7 @@ namespace AciTrace.Engine;
 /// Traces packets in a live cluster through <see cref="IKubeClient"/>: resolves names, gathers node facts once per
 /// node (one host-pod exec), runs one OVS exec per (node, leg), parses, judges, decodes and explains.
 /// </summary>
-public sealed partial class KubectlTraceSession : ITraceSession
+public sealed partial class TraceSession : ITraceSession
 {
     private readonly IKubeClient _kube;
     private readonly ClusterDiscovery _discovery;
@@ -29,7 +29,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
 
     private sealed record LegOutcome(TraceLeg Leg, IReadOnlyList<AciBridgePass> Passes, TraceJudgement Judgement, TimeSpan Elapsed);
 
-    public KubectlTraceSession(IKubeClient kube, bool ownsClient = false)
+    public TraceSession(IKubeClient kube, bool ownsClient = false)
     {
         _kube = kube;
         _ownsClient = ownsClient;
@@ -149,7 +149,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
                     NodeFactsScript.Argv, ct)).ConfigureAwait(false);
                 output = NodeFactsScript.Parse(result.Stdout);
                 if (output.PolicyDumpExitCode is null || !output.FilesIntact)
-                    throw new AciTraceException("NodeFactsIncomplete", AciErrorKind.InvalidResult,
+                    throw new AciTraceException(ErrorIds.NodeFactsIncomplete, AciErrorKind.InvalidResult,
                         $"Reading the opflex agent's files on node '{node}' returned incomplete output twice (its stderr: {FirstLine(result.Stderr)}).",
                         system.Host.Key);
             }
@@ -164,7 +164,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
         {
             return await exec().ConfigureAwait(false);
         }
-        catch (AciTraceException e) when (e.ErrorId == KubectlErrors.NodeExecUnavailableId)
+        catch (AciTraceException e) when (e.ErrorId == ErrorIds.NodeExecUnavailable)
         {
             throw new AciTraceException(e.ErrorId, e.Kind, $"On node '{node}': {e.Message}", e.Target, e);
         }
@@ -184,16 +184,16 @@ public sealed partial class KubectlTraceSession : ITraceSession
     {
         var pod = await _discovery.PodAsync(ns, name, ct).ConfigureAwait(false);
         if (string.IsNullOrEmpty(pod.NodeName))
-            throw new AciTraceException("PodNotScheduled", AciErrorKind.ResourceUnavailable,
+            throw new AciTraceException(ErrorIds.PodNotScheduled, AciErrorKind.ResourceUnavailable,
                 $"The {role} pod {pod.Key} is not scheduled on a node yet (phase {pod.Phase}); there is no datapath to trace.", pod.Key);
         var address = pod.AddressFor(preferV6)
-            ?? throw new AciTraceException("PodHasNoAddress", AciErrorKind.ResourceUnavailable,
+            ?? throw new AciTraceException(ErrorIds.PodHasNoAddress, AciErrorKind.ResourceUnavailable,
                 $"The {role} pod {pod.Key} has no IP address (phase {pod.Phase}); wait until it is Running.", pod.Key);
         var system = await _discovery.SystemPodsAsync(pod.NodeName, ct).ConfigureAwait(false);
         if (pod.HostNetwork) return new ResolvedPod(pod, address, system, null, null);
         var facts = await NodeFactsAsync(system, ct).ConfigureAwait(false);
         var ep = facts.Facts.EndpointByIp(address.ToString())
-            ?? throw new AciTraceException("EndpointFileNotFound", AciErrorKind.ObjectNotFound,
+            ?? throw new AciTraceException(ErrorIds.EndpointFileNotFound, AciErrorKind.ObjectNotFound,
                 $"The opflex agent on node '{pod.NodeName}' has no endpoint file for the {role} pod {pod.Key} ({address}); the host agent has not programmed it (see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host).",
                 pod.Key);
         EpgInfo? epg = null;
@@ -206,7 +206,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
 
     private sealed partial class TraceRun
     {
-        private readonly KubectlTraceSession _s;
+        private readonly TraceSession _s;
         private readonly TraceRequest _r;
         private readonly System.Threading.Channels.ChannelWriter<TraceEvent> _events;
         private readonly CancellationToken _ct;
@@ -216,7 +216,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
         private (long Execs, long ApiReads, TimeSpan At) _mark;
         private int _legNumber;
 
-        public TraceRun(KubectlTraceSession session, TraceScope scope, TraceRequest request, System.Threading.Channels.ChannelWriter<TraceEvent> events, CancellationToken ct)
+        public TraceRun(TraceSession session, TraceScope scope, TraceRequest request, System.Threading.Channels.ChannelWriter<TraceEvent> events, CancellationToken ct)
         {
             _s = session;
             _scope = scope;
@@ -300,7 +300,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
                 Emit(new VerboseEvent($"[{leg.Node}] the trace printed nothing ({FirstLine(result.Stderr)}); running it again"));
                 result = await OnNode(leg.Node, () => _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct)).ConfigureAwait(false);
                 if (!HasTrace(result.Stdout))
-                    throw new AciTraceException("OvsTraceEmpty", AciErrorKind.InvalidResult,
+                    throw new AciTraceException(ErrorIds.OvsTraceEmpty, AciErrorKind.InvalidResult,
                         $"ofproto/trace on node '{leg.Node}' printed no trace twice (kubectl said: {FirstLine(result.Stderr)}).", leg.Command.Flow);
             }
             var text = result.Stdout;
@@ -321,7 +321,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
             var facts = NodeFactsLoader.WithPortMaps(entry.Facts, portMaps);
             var parsed = OvsTraceParser.Parse(text);
             if (parsed.Error is { } err)
-                throw new AciTraceException("OvsTraceFailed", AciErrorKind.InvalidResult,
+                throw new AciTraceException(ErrorIds.OvsTraceFailed, AciErrorKind.InvalidResult,
                     $"ofproto/trace on node '{leg.Node}' failed: {err.Trim()}", leg.Command.Flow);
             var judgement = TraceJudge.Judge(parsed, JudgeContextFor(leg, portMaps, entry.Snats));
             if (judgement.Verdict == TraceVerdict.Drop)
@@ -427,7 +427,6 @@ public sealed partial class KubectlTraceSession : ITraceSession
             var receiver = leg.DestinationVeths.Select(Find).FirstOrDefault(p => p is not null) ?? _pods.FirstOrDefault(p => p.Address.ToString() == FlowFields.DestinationAddress(leg.Command.Flow))?.Pod;
             return (sender, receiver);
         }
-
 
         private (IReadOnlyList<NetworkPolicyInfo>? Sender, IReadOnlyList<NetworkPolicyInfo>? Receiver) PoliciesFor((PodInfo? Sender, PodInfo? Receiver) pods)
         {
@@ -580,7 +579,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
         {
             var proto = protocol.ToString().ToUpperInvariant();
             var declared = destination.Ports.FirstOrDefault(p => p.Protocol.Equals(proto, StringComparison.OrdinalIgnoreCase));
-            return declared?.Port ?? throw new AciTraceException("DestinationPortRequired", AciErrorKind.InvalidArgument,
+            return declared?.Port ?? throw new AciTraceException(ErrorIds.DestinationPortRequired, AciErrorKind.InvalidArgument,
                 $"Give -DestinationPort: {destination.Key} declares no {proto} container port to default to.", destination.Key);
         }
 
@@ -593,7 +592,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
             if (port is null)
             {
                 var offered = svc.Ports.Count == 0 ? "none" : string.Join(", ", svc.Ports.Select(p => $"{p.Port}/{p.Protocol}"));
-                throw new AciTraceException("ServicePortNotFound", AciErrorKind.ObjectNotFound,
+                throw new AciTraceException(ErrorIds.ServicePortNotFound, AciErrorKind.ObjectNotFound,
                     _r.DestinationPort is int w
                         ? $"Service {svc.Key} has no {name} port {w} (its ports: {offered})."
                         : $"Give -DestinationPort: Service {svc.Key} has {candidates.Count} {name} ports (its ports: {offered}).",
@@ -618,7 +617,7 @@ public sealed partial class KubectlTraceSession : ITraceSession
                 : uint.TryParse(t, out var d) ? d : null;
         }
 
-        private static AciTraceException NoVnid(ResolvedPod pod) => new("EpgNotResolved", AciErrorKind.ObjectNotFound,
+        private static AciTraceException NoVnid(ResolvedPod pod) => new(ErrorIds.EpgNotResolved, AciErrorKind.ObjectNotFound,
             $"The EPG of {pod.Pod.Key} ({pod.EpgName}) has no VNID in node '{pod.Node}''s policy (gbp_inspect): the opflex agent has not resolved it from the leaf.",
             pod.Pod.Key);
     }

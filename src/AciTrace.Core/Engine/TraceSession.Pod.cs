@@ -4,7 +4,7 @@ using AciTrace.Packets;
 namespace AciTrace.Engine;
 
 /// <summary>Pod to pod traces (IP protocols and ARP), request and reply.</summary>
-public sealed partial class KubectlTraceSession
+public sealed partial class TraceSession
 {
     private sealed partial class TraceRun
     {
@@ -20,14 +20,14 @@ public sealed partial class KubectlTraceSession
             if (_r.PreferIPv6 && (!src.IsIPv6 || !dst.IsIPv6))
             {
                 var single = !src.IsIPv6 ? src : dst;
-                throw new AciTraceException("NoIPv6Address", AciErrorKind.InvalidArgument,
+                throw new AciTraceException(ErrorIds.NoIPv6Address, AciErrorKind.InvalidArgument,
                     $"{single.Pod.Key} has no IPv6 address (it is not dual-stack: {string.Join(", ", single.Pod.Addresses)}); trace without -IPv6.", single.Pod.Key);
             }
             if (src.Address.AddressFamily != dst.Address.AddressFamily)
-                throw new AciTraceException("AddressFamilyMismatch", AciErrorKind.InvalidArgument,
+                throw new AciTraceException(ErrorIds.AddressFamilyMismatch, AciErrorKind.InvalidArgument,
                     $"{src.Pod.Key} ({src.Address}) and {dst.Pod.Key} ({dst.Address}) have no address of a common IP family.", dst.Pod.Key);
             if (_r.Protocol == TraceProtocol.Arp && (src.IsIPv6 || dst.IsIPv6))
-                throw new AciTraceException("ArpNeedsIPv4", AciErrorKind.InvalidArgument,
+                throw new AciTraceException(ErrorIds.ArpNeedsIPv4, AciErrorKind.InvalidArgument,
                     "ARP exists only for IPv4; these pods were resolved to IPv6 addresses (drop -PreferIPv6).", dst.Pod.Key);
             _pods.Add(src);
             _pods.Add(dst);

@@ -5,7 +5,7 @@ using AciTrace.Packets;
 namespace AciTrace.Engine;
 
 /// <summary>Pod to external address traces: SNAT or the fabric, and the reply.</summary>
-public sealed partial class KubectlTraceSession
+public sealed partial class TraceSession
 {
     private sealed partial class TraceRun
     {
@@ -19,10 +19,10 @@ public sealed partial class KubectlTraceSession
             await systemNs.ConfigureAwait(false);
             var src = await srcTask.ConfigureAwait(false);
             if (src.HostNetwork)
-                throw new AciTraceException("HostNetworkSourceNotTraceable", AciErrorKind.InvalidOperation,
+                throw new AciTraceException(ErrorIds.HostNetworkSourceNotTraceable, AciErrorKind.InvalidOperation,
                     $"{src.Pod.Key} uses the host network of {src.Node}: its traffic to {extIp} leaves through the node's network stack, not OVS.", src.Pod.Key);
             if (extIp.AddressFamily != src.Address.AddressFamily)
-                throw new AciTraceException("AddressFamilyMismatch", AciErrorKind.InvalidArgument,
+                throw new AciTraceException(ErrorIds.AddressFamilyMismatch, AciErrorKind.InvalidArgument,
                     $"{src.Pod.Key} has no address of the family of {extIp}.", extIp.ToString());
             var l4 = new L4(_r.Protocol, _r.Protocol is TraceProtocol.Tcp or TraceProtocol.Udp ? _r.SourcePort ?? DefaultSourcePort : null,
                 _r.Protocol is TraceProtocol.Tcp or TraceProtocol.Udp ? _r.DestinationPort : null);

@@ -7,7 +7,7 @@ using AciTrace.Packets;
 namespace AciTrace.Engine;
 
 /// <summary>Pod to Service traces: DNAT to a backend, then the reply with reverse NAT.</summary>
-public sealed partial class KubectlTraceSession
+public sealed partial class TraceSession
 {
     private sealed partial class TraceRun
     {
@@ -20,19 +20,19 @@ public sealed partial class KubectlTraceSession
             await systemNs.ConfigureAwait(false);
             var src = await srcTask.ConfigureAwait(false);
             if (svc.Headless || svc.ClusterIPs.Count == 0)
-                throw new AciTraceException("ServiceHasNoClusterIP", AciErrorKind.InvalidArgument,
+                throw new AciTraceException(ErrorIds.ServiceHasNoClusterIP, AciErrorKind.InvalidArgument,
                     $"Service {svc.Key} is headless (clusterIP None): clients reach its pods directly; trace a pod with Get-AciPodTrace instead.", svc.Key);
             if (src.HostNetwork)
-                throw new AciTraceException("HostNetworkSourceNotTraceable", AciErrorKind.InvalidOperation,
+                throw new AciTraceException(ErrorIds.HostNetworkSourceNotTraceable, AciErrorKind.InvalidOperation,
                     $"{src.Pod.Key} uses the host network of {src.Node}: its traffic to Service {svc.Key} is load-balanced by the node's network stack, not by OVS.", src.Pod.Key);
             var clusterIp = svc.ClusterIPs.FirstOrDefault(a => a.AddressFamily == src.Address.AddressFamily)
-                ?? throw new AciTraceException("AddressFamilyMismatch", AciErrorKind.InvalidArgument,
+                ?? throw new AciTraceException(ErrorIds.AddressFamilyMismatch, AciErrorKind.InvalidArgument,
                     $"Service {svc.Key} has no ClusterIP of the family of {src.Pod.Key}'s address {src.Address}.", svc.Key);
             var proto = _r.Protocol;
             var port = ServicePortFor(svc, proto);
             var slices = await _s._discovery.EndpointSlicesAsync(svc, _ct).ConfigureAwait(false);
             if (!slices.SelectMany(s => s.Endpoints).Any(e => e.Ready && e.Addresses.Count > 0))
-                throw new AciTraceException("ServiceHasNoEndpoints", AciErrorKind.ResourceUnavailable,
+                throw new AciTraceException(ErrorIds.ServiceHasNoEndpoints, AciErrorKind.ResourceUnavailable,
                     $"Service {svc.Key} has no ready endpoints (check its selector and pods: kubectl get endpointslices -n {svc.Namespace} -l kubernetes.io/service-name={svc.Name}).", svc.Key);
             _pods.Add(src);
             var l4 = new L4(proto, _r.SourcePort ?? DefaultSourcePort, port.Port);
