@@ -178,12 +178,6 @@ public static class ErrorIds
     /// <summary>A source or destination name is empty.</summary>
     public const string NameRequired = "NameRequired";
 
-    /// <summary>The protocol cannot be traced to that kind of destination (ARP to a Service, ICMP to a Service).</summary>
-    public const string ProtocolNotSupported = "ProtocolNotSupported";
-
-    /// <summary>A port was given for a protocol that has none (ICMP, IP, ARP).</summary>
-    public const string PortWithoutTransport = "PortWithoutTransport";
-
     /// <summary><c>Get-AciExternalTrace</c> needs a destination IP address.</summary>
     public const string DestinationAddressRequired = "DestinationAddressRequired";
 

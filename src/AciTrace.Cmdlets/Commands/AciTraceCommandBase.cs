@@ -140,7 +140,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         try
         {
             request = BuildRequest() with { PreferIPv6 = IPv6.IsPresent };
-            PacketRules.Check(request.Kind, request.Protocol, request.SourcePort, request.DestinationPort, target);
+            RequestValidator.CheckPacket(request.Kind, request.Protocol, request.SourcePort, request.DestinationPort, target);
         }
         catch (AciTraceException ex)
         {
@@ -187,7 +187,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
     {
         if (protocol.IsGiven && protocol.Value is null)
         {
-            throw PacketRules.Invalid($"Protocol '{protocol.Text}' is not a protocol AciTrace traces; use one of: {string.Join(", ", ProtocolName.Names)}.", CurrentTarget());
+            throw RequestValidator.InvalidPacketField($"Protocol '{protocol.Text}' is not a protocol AciTrace traces; use one of: {string.Join(", ", ProtocolName.Names)}.", CurrentTarget());
         }
 
         return (protocol.Value ?? TraceProtocol.Tcp, Port(SourcePort, nameof(SourcePort)), Port(DestinationPort, nameof(DestinationPort)));
@@ -195,7 +195,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
 
     private int? Port(PortNumber port, string name) => !port.IsGiven
         ? null
-        : port.Value ?? throw PacketRules.Invalid($"{name} '{port.Text}' is not a port number: give a whole number from 1 to 65535, or leave it empty.", CurrentTarget());
+        : port.Value ?? throw RequestValidator.InvalidPacketField($"{name} '{port.Text}' is not a port number: give a whole number from 1 to 65535, or leave it empty.", CurrentTarget());
 
     /// <summary>
     /// What an error about the current input names as its TargetObject: the piped row or object itself, or the
@@ -328,7 +328,7 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         switch (failure)
         {
             case null:
-                var success = summaries.Count > 0 && summaries.All(PacketRules.IsSuccess);
+                var success = summaries.Count > 0 && summaries.All(InputRules.IsSuccess);
                 _tally.Finished(success ? InputOutcome.Success : InputOutcome.NotDelivered);
                 if (Quiet)
                 {

@@ -65,7 +65,7 @@ public sealed class GetAciExternalTraceCommand : AciTraceCommandBase
             Kind = TraceKind.External,
             SourceNamespace = source.Namespace,
             SourceName = source.Name,
-            DestinationAddress = PacketRules.ParseAddress(Destination, nameof(Destination)),
+            DestinationAddress = InputRules.ParseAddress(Destination, nameof(Destination)),
             Protocol = packet.Protocol,
             SourcePort = packet.SourcePort,
             DestinationPort = packet.DestinationPort,

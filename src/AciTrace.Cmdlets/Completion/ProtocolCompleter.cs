@@ -19,7 +19,7 @@ public sealed class ProtocolCompleter : IArgumentCompleter
             _ => TraceKind.Pod,
         };
         var word = (wordToComplete ?? "").Trim('\'', '"');
-        return PacketRules.AllowedProtocols(kind)
+        return RequestValidator.AllowedProtocols(kind)
             .Select(p => p.ToString())
             .Where(p => p.StartsWith(word, StringComparison.OrdinalIgnoreCase))
             .Select(p => new CompletionResult(p, p, CompletionResultType.ParameterValue, p))

@@ -44,43 +44,43 @@ public sealed class EndpointFile
 
     /// <summary>Reads an endpoint file; false with a reason when it is not a JSON object.</summary>
     public static bool TryParse(string? json, [NotNullWhen(true)] out EndpointFile? value, out string? error) =>
-        JsonFields.TryReadObject(json, "endpoint file", Read, out value, out error);
+        Json.TryReadObject(json, "endpoint file", Read, out value, out error);
 
     private static EndpointFile Read(JsonElement r)
     {
         var sgs = new List<SecurityGroupRef>();
-        foreach (var sg in JsonFields.Objects(r, "security-group"))
+        foreach (var sg in Json.Objects(r, "security-group"))
         {
-            var name = JsonFields.String(sg, "name");
-            if (name is not null) sgs.Add(new SecurityGroupRef(JsonFields.String(sg, "policy-space") ?? "", name));
+            var name = Json.String(sg, "name");
+            if (name is not null) sgs.Add(new SecurityGroupRef(Json.String(sg, "policy-space") ?? "", name));
         }
         return new EndpointFile
         {
-            Uuid = JsonFields.String(r, "uuid") ?? "",
-            PolicySpace = JsonFields.String(r, "eg-policy-space") ?? JsonFields.String(r, "policy-space-name"),
-            EndpointGroupName = JsonFields.String(r, "endpoint-group-name"),
-            EndpointGroupUri = JsonFields.String(r, "endpoint-group"),
+            Uuid = Json.String(r, "uuid") ?? "",
+            PolicySpace = Json.String(r, "eg-policy-space") ?? Json.String(r, "policy-space-name"),
+            EndpointGroupName = Json.String(r, "endpoint-group-name"),
+            EndpointGroupUri = Json.String(r, "endpoint-group"),
             SecurityGroups = sgs,
-            Ips = JsonFields.Strings(r, "ip"),
-            Mac = JsonFields.String(r, "mac"),
-            AccessInterface = JsonFields.String(r, "access-interface"),
-            AccessUplinkInterface = JsonFields.String(r, "access-uplink-interface"),
-            InterfaceName = JsonFields.String(r, "interface-name"),
-            AccessInterfaceVlan = JsonFields.Int32(r, "access-interface-vlan"),
-            Attributes = JsonFields.StringMap(r, "attributes"),
-            SnatUuids = JsonFields.Strings(r, "snat-uuids"),
-            ServiceIps = JsonFields.Strings(r, "service-ip"),
+            Ips = Json.Strings(r, "ip"),
+            Mac = Json.String(r, "mac"),
+            AccessInterface = Json.String(r, "access-interface"),
+            AccessUplinkInterface = Json.String(r, "access-uplink-interface"),
+            InterfaceName = Json.String(r, "interface-name"),
+            AccessInterfaceVlan = Json.Int32(r, "access-interface-vlan"),
+            Attributes = Json.StringMap(r, "attributes"),
+            SnatUuids = Json.Strings(r, "snat-uuids"),
+            ServiceIps = Json.Strings(r, "service-ip"),
         };
     }
 
     /// <summary>Writes the file the way the host-agent does (keys it does not set are left out).</summary>
-    public string ToJson() => JsonFields.Write(w =>
+    public string ToJson() => Json.Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("uuid", Uuid);
-        JsonFields.StringIf(w, "eg-policy-space", PolicySpace);
-        JsonFields.StringIf(w, "endpoint-group-name", EndpointGroupName);
-        JsonFields.StringIf(w, "endpoint-group", EndpointGroupUri);
+        Json.StringIf(w, "eg-policy-space", PolicySpace);
+        Json.StringIf(w, "endpoint-group-name", EndpointGroupName);
+        Json.StringIf(w, "endpoint-group", EndpointGroupUri);
         if (SecurityGroups.Count > 0)
         {
             w.WriteStartArray("security-group");
@@ -93,15 +93,15 @@ public sealed class EndpointFile
             }
             w.WriteEndArray();
         }
-        JsonFields.StringsIf(w, "ip", Ips);
-        JsonFields.StringIf(w, "mac", Mac);
-        JsonFields.StringIf(w, "access-interface", AccessInterface);
-        JsonFields.NumberIf(w, "access-interface-vlan", AccessInterfaceVlan);
-        JsonFields.StringIf(w, "access-uplink-interface", AccessUplinkInterface);
-        JsonFields.StringIf(w, "interface-name", InterfaceName);
-        JsonFields.MapIf(w, "attributes", Attributes);
-        JsonFields.StringsIf(w, "snat-uuids", SnatUuids);
-        JsonFields.StringsIf(w, "service-ip", ServiceIps);
+        Json.StringsIf(w, "ip", Ips);
+        Json.StringIf(w, "mac", Mac);
+        Json.StringIf(w, "access-interface", AccessInterface);
+        Json.NumberIf(w, "access-interface-vlan", AccessInterfaceVlan);
+        Json.StringIf(w, "access-uplink-interface", AccessUplinkInterface);
+        Json.StringIf(w, "interface-name", InterfaceName);
+        Json.MapIf(w, "attributes", Attributes);
+        Json.StringsIf(w, "snat-uuids", SnatUuids);
+        Json.StringsIf(w, "service-ip", ServiceIps);
         w.WriteEndObject();
     });
 }

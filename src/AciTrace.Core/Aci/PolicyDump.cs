@@ -105,11 +105,11 @@ public sealed class PolicyDump
     public static bool TryParse(string? json, [NotNullWhen(true)] out PolicyDump? dump, out string? error)
     {
         dump = null;
-        using var doc = JsonFields.TryParse(json, out error);
+        using var doc = Json.TryParse(json, out error);
         if (doc is null) return false;
         PolicyDump? result = null;
         string? shapeError = null;
-        var ok = JsonFields.Guard(Read, out var readError);
+        var ok = Json.Guard(Read, out var readError);
         if (!ok) { error = shapeError ?? readError; return false; }
         dump = result!;
         return true;
@@ -143,33 +143,33 @@ public sealed class PolicyDump
             warnings.Add($"element {index} is {e.ValueKind}, not an object; skipped");
             return null;
         }
-        var uri = JsonFields.String(e, "uri");
+        var uri = Json.String(e, "uri");
         if (string.IsNullOrEmpty(uri))
         {
             warnings.Add($"element {index} has no uri; skipped");
             return null;
         }
         var props = new List<PolicyProperty>();
-        foreach (var p in JsonFields.Objects(e, "properties"))
+        foreach (var p in Json.Objects(e, "properties"))
         {
-            var name = JsonFields.String(p, "name");
+            var name = Json.String(p, "name");
             if (name is null) continue;
-            props.Add(new PolicyProperty(name, JsonFields.TryGet(p, "data", out var d) ? PolicyValue.FromJson(d) : PolicyValue.Null));
+            props.Add(new PolicyProperty(name, Json.TryGet(p, "data", out var d) ? PolicyValue.FromJson(d) : PolicyValue.Null));
         }
         return new PolicyObject
         {
-            Subject = JsonFields.String(e, "subject") ?? "",
+            Subject = Json.String(e, "subject") ?? "",
             Uri = uri,
             Properties = props,
-            Children = JsonFields.Strings(e, "children"),
-            ParentSubject = JsonFields.String(e, "parent_subject"),
-            ParentUri = JsonFields.String(e, "parent_uri"),
-            ParentRelation = JsonFields.String(e, "parent_relation"),
+            Children = Json.Strings(e, "children"),
+            ParentSubject = Json.String(e, "parent_subject"),
+            ParentUri = Json.String(e, "parent_uri"),
+            ParentRelation = Json.String(e, "parent_relation"),
         };
     }
 
     /// <summary>Writes the dump in <c>gbp_inspect -t dump</c> form.</summary>
-    public string ToJson() => JsonFields.Write(w =>
+    public string ToJson() => Json.Write(w =>
     {
         w.WriteStartArray();
         foreach (var o in _objects)
@@ -187,10 +187,10 @@ public sealed class PolicyDump
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            JsonFields.StringsIf(w, "children", o.Children, evenIfEmpty: true);
-            JsonFields.StringIf(w, "parent_subject", o.ParentSubject);
-            JsonFields.StringIf(w, "parent_uri", o.ParentUri);
-            JsonFields.StringIf(w, "parent_relation", o.ParentRelation);
+            Json.StringsIf(w, "children", o.Children, evenIfEmpty: true);
+            Json.StringIf(w, "parent_subject", o.ParentSubject);
+            Json.StringIf(w, "parent_uri", o.ParentUri);
+            Json.StringIf(w, "parent_relation", o.ParentRelation);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -83,7 +83,7 @@ public sealed class PolicyValue
     {
         switch (e.ValueKind)
         {
-            case JsonValueKind.String: return Of(JsonFields.SafeString(e));
+            case JsonValueKind.String: return Of(Json.SafeString(e));
             case JsonValueKind.True: return Of(true);
             case JsonValueKind.False: return Of(false);
             case JsonValueKind.Number:
@@ -92,8 +92,8 @@ public sealed class PolicyValue
                 return depth > 8 ? new PolicyValue(PolicyValueKind.Object) { Text = e.GetRawText() }
                     : Array(e.EnumerateArray().Select(i => FromJson(i, depth + 1)));
             case JsonValueKind.Object:
-                var uri = JsonFields.TryGet(e, "reference_uri", out var u) && u.ValueKind == JsonValueKind.String ? JsonFields.SafeString(u) : null;
-                if (uri is not null) return Ref(JsonFields.String(e, "subject") ?? "", uri);
+                var uri = Json.TryGet(e, "reference_uri", out var u) && u.ValueKind == JsonValueKind.String ? Json.SafeString(u) : null;
+                if (uri is not null) return Ref(Json.String(e, "subject") ?? "", uri);
                 return new PolicyValue(PolicyValueKind.Object) { Text = e.GetRawText() };
             default: return Null;
         }

@@ -46,68 +46,68 @@ public sealed class ServiceFile
 
     /// <summary>Reads a service file; false with a reason when it is not a JSON object.</summary>
     public static bool TryParse(string? json, [NotNullWhen(true)] out ServiceFile? value, out string? error) =>
-        JsonFields.TryReadObject(json, "service file", Read, out value, out error);
+        Json.TryReadObject(json, "service file", Read, out value, out error);
 
     private static ServiceFile Read(JsonElement r)
     {
         var mappings = new List<ServiceMapping>();
-        foreach (var m in JsonFields.Objects(r, "service-mapping"))
+        foreach (var m in Json.Objects(r, "service-mapping"))
         {
             int? affinity = null;
-            if (JsonFields.TryGet(m, "session-affinity", out var sa) && JsonFields.TryGet(sa, "client-ip", out var cip))
-                affinity = JsonFields.Int32(cip, "timeout-seconds");
+            if (Json.TryGet(m, "session-affinity", out var sa) && Json.TryGet(sa, "client-ip", out var cip))
+                affinity = Json.Int32(cip, "timeout-seconds");
             mappings.Add(new ServiceMapping
             {
-                ServiceIp = JsonFields.String(m, "service-ip"),
-                ServiceProto = JsonFields.String(m, "service-proto"),
-                ServicePort = JsonFields.Int32(m, "service-port"),
-                NextHopIps = JsonFields.Strings(m, "next-hop-ips"),
-                NextHopPort = JsonFields.Int32(m, "next-hop-port"),
-                ConntrackEnabled = JsonFields.Bool(m, "conntrack-enabled"),
-                NodePort = JsonFields.Int32(m, "node-port"),
+                ServiceIp = Json.String(m, "service-ip"),
+                ServiceProto = Json.String(m, "service-proto"),
+                ServicePort = Json.Int32(m, "service-port"),
+                NextHopIps = Json.Strings(m, "next-hop-ips"),
+                NextHopPort = Json.Int32(m, "next-hop-port"),
+                ConntrackEnabled = Json.Bool(m, "conntrack-enabled"),
+                NodePort = Json.Int32(m, "node-port"),
                 SessionAffinityTimeoutSeconds = affinity,
             });
         }
         return new ServiceFile
         {
-            Uuid = JsonFields.String(r, "uuid") ?? "",
-            DomainPolicySpace = JsonFields.String(r, "domain-policy-space"),
-            DomainName = JsonFields.String(r, "domain-name"),
-            ServiceMode = JsonFields.String(r, "service-mode"),
-            ServiceType = JsonFields.String(r, "service-type"),
-            ServiceMac = JsonFields.String(r, "service-mac"),
-            InterfaceName = JsonFields.String(r, "interface-name"),
-            InterfaceVlan = JsonFields.Int32(r, "interface-vlan"),
-            InterfaceIp = JsonFields.String(r, "interface-ip"),
+            Uuid = Json.String(r, "uuid") ?? "",
+            DomainPolicySpace = Json.String(r, "domain-policy-space"),
+            DomainName = Json.String(r, "domain-name"),
+            ServiceMode = Json.String(r, "service-mode"),
+            ServiceType = Json.String(r, "service-type"),
+            ServiceMac = Json.String(r, "service-mac"),
+            InterfaceName = Json.String(r, "interface-name"),
+            InterfaceVlan = Json.Int32(r, "interface-vlan"),
+            InterfaceIp = Json.String(r, "interface-ip"),
             Mappings = mappings,
-            Attributes = JsonFields.StringMap(r, "attributes"),
+            Attributes = Json.StringMap(r, "attributes"),
         };
     }
 
     /// <summary>Writes the file the way the host-agent does.</summary>
-    public string ToJson() => JsonFields.Write(w =>
+    public string ToJson() => Json.Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("uuid", Uuid);
-        JsonFields.StringIf(w, "domain-policy-space", DomainPolicySpace);
-        JsonFields.StringIf(w, "domain-name", DomainName);
-        JsonFields.StringIf(w, "service-mode", ServiceMode);
-        JsonFields.StringIf(w, "service-type", ServiceType);
-        JsonFields.StringIf(w, "service-mac", ServiceMac);
-        JsonFields.StringIf(w, "interface-name", InterfaceName);
-        JsonFields.NumberIf(w, "interface-vlan", InterfaceVlan);
-        JsonFields.StringIf(w, "interface-ip", InterfaceIp);
+        Json.StringIf(w, "domain-policy-space", DomainPolicySpace);
+        Json.StringIf(w, "domain-name", DomainName);
+        Json.StringIf(w, "service-mode", ServiceMode);
+        Json.StringIf(w, "service-type", ServiceType);
+        Json.StringIf(w, "service-mac", ServiceMac);
+        Json.StringIf(w, "interface-name", InterfaceName);
+        Json.NumberIf(w, "interface-vlan", InterfaceVlan);
+        Json.StringIf(w, "interface-ip", InterfaceIp);
         w.WriteStartArray("service-mapping");
         foreach (var m in Mappings)
         {
             w.WriteStartObject();
-            JsonFields.StringIf(w, "service-ip", m.ServiceIp);
-            JsonFields.StringIf(w, "service-proto", m.ServiceProto);
-            JsonFields.NumberIf(w, "service-port", m.ServicePort);
-            JsonFields.StringsIf(w, "next-hop-ips", m.NextHopIps, evenIfEmpty: true);
-            JsonFields.NumberIf(w, "next-hop-port", m.NextHopPort);
-            JsonFields.BoolIf(w, "conntrack-enabled", m.ConntrackEnabled);
-            JsonFields.NumberIf(w, "node-port", m.NodePort);
+            Json.StringIf(w, "service-ip", m.ServiceIp);
+            Json.StringIf(w, "service-proto", m.ServiceProto);
+            Json.NumberIf(w, "service-port", m.ServicePort);
+            Json.StringsIf(w, "next-hop-ips", m.NextHopIps, evenIfEmpty: true);
+            Json.NumberIf(w, "next-hop-port", m.NextHopPort);
+            Json.BoolIf(w, "conntrack-enabled", m.ConntrackEnabled);
+            Json.NumberIf(w, "node-port", m.NodePort);
             if (m.SessionAffinityTimeoutSeconds is { } t)
             {
                 w.WriteStartObject("session-affinity");
@@ -119,7 +119,7 @@ public sealed class ServiceFile
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        JsonFields.MapIf(w, "attributes", Attributes);
+        Json.MapIf(w, "attributes", Attributes);
         w.WriteEndObject();
     });
 }

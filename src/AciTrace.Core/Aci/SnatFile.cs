@@ -37,23 +37,23 @@ public sealed class SnatFile
 
     /// <summary>Reads a SNAT file; false with a reason when it is not a JSON object.</summary>
     public static bool TryParse(string? json, [NotNullWhen(true)] out SnatFile? value, out string? error) =>
-        JsonFields.TryReadObject(json, "snat file", Read, out value, out error);
+        Json.TryReadObject(json, "snat file", Read, out value, out error);
 
     private static SnatFile Read(JsonElement r)
     {
         var remote = new List<SnatRemote>();
-        foreach (var rm in JsonFields.Objects(r, "remote"))
-            remote.Add(new SnatRemote { Mac = JsonFields.String(rm, "mac"), PortRanges = Ranges(rm) });
+        foreach (var rm in Json.Objects(r, "remote"))
+            remote.Add(new SnatRemote { Mac = Json.String(rm, "mac"), PortRanges = Ranges(rm) });
         return new SnatFile
         {
-            Uuid = JsonFields.String(r, "uuid") ?? "",
-            SnatIp = JsonFields.String(r, "snat-ip"),
-            InterfaceName = JsonFields.String(r, "interface-name"),
-            InterfaceMac = JsonFields.String(r, "interface-mac"),
-            InterfaceVlan = JsonFields.Int32(r, "interface-vlan"),
-            Local = JsonFields.Bool(r, "local"),
-            Dest = JsonFields.Strings(r, "dest"),
-            Zone = JsonFields.Int32(r, "zone"),
+            Uuid = Json.String(r, "uuid") ?? "",
+            SnatIp = Json.String(r, "snat-ip"),
+            InterfaceName = Json.String(r, "interface-name"),
+            InterfaceMac = Json.String(r, "interface-mac"),
+            InterfaceVlan = Json.Int32(r, "interface-vlan"),
+            Local = Json.Bool(r, "local"),
+            Dest = Json.Strings(r, "dest"),
+            Zone = Json.Int32(r, "zone"),
             PortRanges = Ranges(r),
             Remote = remote,
         };
@@ -62,27 +62,27 @@ public sealed class SnatFile
     private static IReadOnlyList<SnatPortRange> Ranges(JsonElement obj)
     {
         var list = new List<SnatPortRange>();
-        foreach (var pr in JsonFields.Objects(obj, "port-range"))
+        foreach (var pr in Json.Objects(obj, "port-range"))
         {
-            var start = JsonFields.Int32(pr, "start");
-            var end = JsonFields.Int32(pr, "end");
+            var start = Json.Int32(pr, "start");
+            var end = Json.Int32(pr, "end");
             if (start is not null && end is not null) list.Add(new SnatPortRange(start.Value, end.Value));
         }
         return list;
     }
 
     /// <summary>Writes the file in the agent's format.</summary>
-    public string ToJson() => JsonFields.Write(w =>
+    public string ToJson() => Json.Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("uuid", Uuid);
-        JsonFields.StringIf(w, "snat-ip", SnatIp);
-        JsonFields.StringIf(w, "interface-name", InterfaceName);
-        JsonFields.StringIf(w, "interface-mac", InterfaceMac);
-        JsonFields.NumberIf(w, "interface-vlan", InterfaceVlan);
-        JsonFields.BoolIf(w, "local", Local);
-        JsonFields.StringsIf(w, "dest", Dest);
-        JsonFields.NumberIf(w, "zone", Zone);
+        Json.StringIf(w, "snat-ip", SnatIp);
+        Json.StringIf(w, "interface-name", InterfaceName);
+        Json.StringIf(w, "interface-mac", InterfaceMac);
+        Json.NumberIf(w, "interface-vlan", InterfaceVlan);
+        Json.BoolIf(w, "local", Local);
+        Json.StringsIf(w, "dest", Dest);
+        Json.NumberIf(w, "zone", Zone);
         WriteRanges(w, PortRanges);
         if (Remote.Count > 0)
         {
@@ -90,7 +90,7 @@ public sealed class SnatFile
             foreach (var rm in Remote)
             {
                 w.WriteStartObject();
-                JsonFields.StringIf(w, "mac", rm.Mac);
+                Json.StringIf(w, "mac", rm.Mac);
                 WriteRanges(w, rm.PortRanges);
                 w.WriteEndObject();
             }

@@ -2,9 +2,14 @@ using AciTrace.Packets;
 
 namespace AciTrace.Engine;
 
-/// <summary>Checks a request before any cluster call; failures are <see cref="AciTraceException"/>s naming the field.</summary>
-internal static class RequestValidator
+/// <summary>
+/// The one home of the rules a trace request must meet before any cluster call: names by Kubernetes rules, which
+/// protocols each kind of destination can be traced with, ports only where the protocol has them. Failures are
+/// <see cref="AciTraceException"/>s naming the field; a packet that cannot be built is always InvalidPacketField.
+/// </summary>
+public static class RequestValidator
 {
+    /// <summary>Checks the whole request (the cmdlets have checked its packet fields already, naming their input).</summary>
     public static void Validate(TraceRequest r)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -23,19 +28,52 @@ internal static class RequestValidator
                 InputValidation.ParseIPAddressStrict(r.DestinationAddress, "DestinationAddress");
                 break;
         }
-        if (r.Protocol == TraceProtocol.Arp && r.Kind != TraceKind.Pod)
-            throw Invalid(ErrorIds.ProtocolNotSupported, "Protocol", "Arp", "ARP is traced between pods only (Get-AciPodTrace -Protocol Arp)");
-        if (r.Kind == TraceKind.Service && r.Protocol is not (TraceProtocol.Tcp or TraceProtocol.Udp))
-            throw Invalid(ErrorIds.ProtocolNotSupported, "Protocol", r.Protocol.ToString(), "Services load-balance TCP and UDP only");
+        CheckPacket(r.Kind, r.Protocol, r.SourcePort, r.DestinationPort, target: null);
         var l4 = r.Protocol is TraceProtocol.Tcp or TraceProtocol.Udp;
-        if (!l4 && (r.SourcePort is not null || r.DestinationPort is not null))
-            throw Invalid(ErrorIds.PortWithoutTransport, r.SourcePort is not null ? "SourcePort" : "DestinationPort",
-                (r.SourcePort ?? r.DestinationPort)!.Value.ToString(), $"ports apply to TCP and UDP only, not {r.Protocol}");
-        if (r.SourcePort is int sp) InputValidation.ValidatePort(sp, "SourcePort");
-        if (r.DestinationPort is int dp) InputValidation.ValidatePort(dp, "DestinationPort");
         if (r.Kind == TraceKind.External && l4 && r.DestinationPort is null)
             throw Invalid(ErrorIds.DestinationPortRequired, "DestinationPort", null, $"a {r.Protocol} trace to an external address needs -DestinationPort");
     }
+
+    /// <summary>The protocols each trace kind supports (ARP only between pods; services are TCP/UDP load balancing).</summary>
+    public static IReadOnlyList<TraceProtocol> AllowedProtocols(TraceKind kind) => kind switch
+    {
+        TraceKind.Pod => [TraceProtocol.Tcp, TraceProtocol.Udp, TraceProtocol.Icmp, TraceProtocol.Ip, TraceProtocol.Arp],
+        TraceKind.Service => [TraceProtocol.Tcp, TraceProtocol.Udp],
+        _ => [TraceProtocol.Tcp, TraceProtocol.Udp, TraceProtocol.Icmp, TraceProtocol.Ip],
+    };
+
+    /// <summary>
+    /// Throws InvalidPacketField, with <paramref name="target"/> (the failing input) as target, when the protocol
+    /// cannot be traced to this kind of destination or a port is given that the protocol does not have or that is
+    /// outside 1-65535.
+    /// </summary>
+    public static void CheckPacket(TraceKind kind, TraceProtocol protocol, int? sourcePort, int? destinationPort, object? target)
+    {
+        var allowed = AllowedProtocols(kind);
+        if (!allowed.Contains(protocol))
+        {
+            throw InvalidPacketField($"-Protocol {protocol} cannot be traced to a {KindWord(kind)}; use one of: {string.Join(", ", allowed)}.", target ?? protocol);
+        }
+
+        var hasPorts = protocol is TraceProtocol.Tcp or TraceProtocol.Udp;
+        foreach (var (name, port) in new[] { ("SourcePort", sourcePort), ("DestinationPort", destinationPort) })
+        {
+            if (port is null) continue;
+            if (!hasPorts) throw InvalidPacketField($"-{name} applies to Tcp and Udp only, not to {protocol}.", target ?? port);
+            if (port is < 1 or > 65535) throw InvalidPacketField($"-{name} {port} is outside 1-65535.", target ?? port);
+        }
+    }
+
+    /// <summary>An InvalidPacketField error about <paramref name="target"/> (the failing input).</summary>
+    public static AciTraceException InvalidPacketField(string message, object? target) =>
+        new AciTraceException(ErrorIds.InvalidPacketField, AciErrorKind.InvalidArgument, message, target);
+
+    private static string KindWord(TraceKind kind) => kind switch
+    {
+        TraceKind.Pod => "pod",
+        TraceKind.Service => "service",
+        _ => "external address",
+    };
 
     private static void Name(string? value, string field, KubernetesNameKind kind)
     {

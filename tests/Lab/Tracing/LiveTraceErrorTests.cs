@@ -152,7 +152,7 @@ public sealed class LiveTraceErrorTests(ErrorsLabFixture lab, ITestOutputHelper 
             { "port 0", pod with { DestinationPort = 0 }, "InvalidPacketField" },
             { "port 65536", pod with { DestinationPort = 65536 }, "InvalidPacketField" },
             { "negative source port", pod with { SourcePort = -1 }, "InvalidPacketField" },
-            { "port on icmp", pod with { Protocol = TraceProtocol.Icmp }, "PortWithoutTransport" },
+            { "port on icmp", pod with { Protocol = TraceProtocol.Icmp }, "InvalidPacketField" },
             { "upper-case pod", pod with { SourceName = "Client" }, "InvalidKubernetesName" },
             { "pod with slash", pod with { DestinationName = "apps/server-a" }, "InvalidKubernetesName" },
             { "pod with option", pod with { SourceName = "-n" }, "InvalidKubernetesName" },
@@ -161,7 +161,7 @@ public sealed class LiveTraceErrorTests(ErrorsLabFixture lab, ITestOutputHelper 
             { "namespace with space", pod with { DestinationNamespace = "apps x" }, "InvalidKubernetesName" },
             { "service name with dot", ToService("web.v1"), "InvalidKubernetesName" },
             { "missing destination", pod with { DestinationName = null }, "NameRequired" },
-            { "arp to service", ToService("server") with { Protocol = TraceProtocol.Arp, DestinationPort = null }, "ProtocolNotSupported" },
+            { "arp to service", ToService("server") with { Protocol = TraceProtocol.Arp, DestinationPort = null }, "InvalidPacketField" },
         };
     }
 

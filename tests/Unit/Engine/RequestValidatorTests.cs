@@ -32,14 +32,14 @@ public class RequestValidatorTests
     public void PortsWithIcmpAreRejected()
     {
         var e = Assert.Throws<AciTraceException>(() => RequestValidator.Validate(Pod() with { Protocol = TraceProtocol.Icmp }));
-        Assert.Equal("PortWithoutTransport", e.ErrorId);
+        Assert.Equal("InvalidPacketField", e.ErrorId);
     }
 
     [Fact]
     public void ArpToAServiceIsRejected()
     {
         var r = new TraceRequest { Kind = TraceKind.Service, SourceName = "a1", DestinationName = "dns", Protocol = TraceProtocol.Arp };
-        Assert.Equal("ProtocolNotSupported", Assert.Throws<AciTraceException>(() => RequestValidator.Validate(r)).ErrorId);
+        Assert.Equal("InvalidPacketField", Assert.Throws<AciTraceException>(() => RequestValidator.Validate(r)).ErrorId);
     }
 
     [Theory]

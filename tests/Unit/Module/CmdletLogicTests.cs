@@ -66,7 +66,7 @@ public class CmdletLogicTests
     [InlineData(TraceKind.Pod, TraceProtocol.Udp, 70000, null)]
     public void ImpossiblePacketsAreInvalidPacketField(TraceKind kind, TraceProtocol protocol, int? sourcePort, int? destinationPort)
     {
-        var ex = Assert.Throws<AciTraceException>(() => PacketRules.Check(kind, protocol, sourcePort, destinationPort, "a -> b"));
+        var ex = Assert.Throws<AciTraceException>(() => RequestValidator.CheckPacket(kind, protocol, sourcePort, destinationPort, "a -> b"));
         Assert.Equal("InvalidPacketField", ex.ErrorId);
         Assert.Equal("a -> b", ex.Target);
     }
@@ -77,13 +77,13 @@ public class CmdletLogicTests
     [InlineData(TraceKind.Service, TraceProtocol.Udp, null, 53)]
     [InlineData(TraceKind.External, TraceProtocol.Icmp, null, null)]
     public void PossiblePacketsPass(TraceKind kind, TraceProtocol protocol, int? sourcePort, int? destinationPort) =>
-        PacketRules.Check(kind, protocol, sourcePort, destinationPort, "a -> b");
+        RequestValidator.CheckPacket(kind, protocol, sourcePort, destinationPort, "a -> b");
 
     [Theory]
     [InlineData("192.0.2.10", "192.0.2.10")]
     [InlineData(" 2001:DB8::10 ", "2001:db8::10")]
     public void ExternalAddressesAreCanonical(string text, string expected) =>
-        Assert.Equal(expected, PacketRules.ParseAddress(text, "Destination"));
+        Assert.Equal(expected, InputRules.ParseAddress(text, "Destination"));
 
     [Theory]
     [InlineData("example.com")]
@@ -91,7 +91,7 @@ public class CmdletLogicTests
     [InlineData("10.1.2")]
     [InlineData("")]
     public void ExternalHostNamesAndPartialAddressesAreRejected(string text) =>
-        Assert.Equal("InvalidPacketField", Assert.Throws<AciTraceException>(() => PacketRules.ParseAddress(text, "Destination")).ErrorId);
+        Assert.Equal("InvalidPacketField", Assert.Throws<AciTraceException>(() => InputRules.ParseAddress(text, "Destination")).ErrorId);
 
     [Theory]
     [InlineData("Pod", TraceDirection.Request, TraceVerdict.Deliver, true)]
@@ -103,7 +103,7 @@ public class CmdletLogicTests
     [InlineData("External", TraceDirection.Reply, TraceVerdict.Deliver, true)]
     [InlineData("Service", TraceDirection.Request, TraceVerdict.Punt, false)]
     public void QuietSuccessMeansDelivered(string kind, TraceDirection direction, TraceVerdict verdict, bool expected) =>
-        Assert.Equal(expected, PacketRules.IsSuccess(new AciTraceSummary { Kind = kind, Direction = direction }.Decided(verdict, "", "", drop: null)));
+        Assert.Equal(expected, InputRules.IsSuccess(new AciTraceSummary { Kind = kind, Direction = direction }.Decided(verdict, "", "", drop: null)));
 
     private static readonly Dictionary<string, string> NoneBound = new();
 

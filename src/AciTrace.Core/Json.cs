@@ -2,11 +2,86 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace AciTrace.Aci;
+namespace AciTrace;
 
-/// <summary>Tolerant readers over <see cref="JsonElement"/>: a field of the wrong type reads as absent, never throws.</summary>
-internal static class JsonFields
+/// <summary>
+/// The one home of AciTrace's JSON reading, for the two kinds of JSON it reads. Both are tolerant: a missing field,
+/// a field of the wrong type or a string that is not valid UTF-8 reads as absent and never throws.
+/// <list type="bullet">
+/// <item>Kubernetes API objects, typed strictly (<see cref="Prop"/>, <see cref="Path"/>, <see cref="Str"/>,
+/// <see cref="Int"/>, <see cref="Items"/>): a number is never read as a string.</item>
+/// <item>The opflex agent's files and policy dump, read leniently (<see cref="String"/>, <see cref="Integer"/>,
+/// <see cref="Strings"/>...): numbers written as text and text written as numbers are both accepted, as the agent
+/// and its tools write either; and their writers, for the lab.</item>
+/// </list>
+/// </summary>
+internal static class Json
 {
+    // ---- Kubernetes API objects ----
+
+    internal static JsonElement Prop(this JsonElement e, string name)
+    {
+        if (e.ValueKind != JsonValueKind.Object) return default;
+        try
+        {
+            return e.TryGetProperty(name, out var v) ? v : default;
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name with a broken escape (a lone surrogate) cannot be compared: the field is absent.
+            return default;
+        }
+    }
+
+    internal static JsonElement Path(this JsonElement e, params string[] names)
+    {
+        foreach (var n in names) e = e.Prop(n);
+        return e;
+    }
+
+    /// <summary>The string value, or null (not a string, or a string whose bytes are not valid UTF-8).</summary>
+    internal static string? Str(this JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            return e.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonDocument over raw bytes checks UTF-8 only when a string is read.
+            return null;
+        }
+    }
+
+    internal static int? Int(this JsonElement e) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var i) ? i : null;
+
+    internal static bool Bool(this JsonElement e) => e.ValueKind == JsonValueKind.True;
+
+    internal static IEnumerable<JsonElement> Items(this JsonElement e) =>
+        e.ValueKind == JsonValueKind.Array ? e.EnumerateArray() : Enumerable.Empty<JsonElement>();
+
+    internal static IReadOnlyDictionary<string, string> StringMap(this JsonElement e)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (e.ValueKind != JsonValueKind.Object) return map;
+        foreach (var p in e.EnumerateObject())
+        {
+            try
+            {
+                if (p.Value.Str() is { } value) map[p.Name] = value;
+            }
+            catch (InvalidOperationException)
+            {
+                // a property name that is not valid UTF-8: skip it, like an invalid value
+            }
+        }
+        return map;
+    }
+
+    // ---- The opflex agent's files and policy dump ----
+
     internal static readonly JsonDocumentOptions Options = new()
     {
         AllowTrailingCommas = true,
