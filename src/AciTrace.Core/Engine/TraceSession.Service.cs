@@ -120,7 +120,7 @@ public sealed partial class TraceSession
                 return Summarize(id, "Service", TraceDirection.Reply, "svc/" + svc.Key, client.Pod.Key, clusterIp, client.Address, reply,
                     Array.Empty<LegOutcome>(), notes, endsAtNode: false, notTraced: true);
             }
-            uint? mark = ParseMark(forward.ServiceCtMark);
+            uint? mark = FlowFields.ParseMark(forward.ServiceCtMark);
             if (mark is null) notes.Add("The forward trace set no service conntrack mark; the reverse-NAT flows may not match.");
             var preset = new CtStateSet(CtStateFlags.Tracked | CtStateFlags.Established | CtStateFlags.Reply);
             if (backend.Node != client.Node)

@@ -301,7 +301,7 @@ public sealed partial class TraceSession : ITraceSession
                 result = await OnNode(leg.Node, () => _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct)).ConfigureAwait(false);
                 if (!HasTrace(result.Stdout))
                     throw new AciTraceException(ErrorIds.OvsTraceEmpty, AciErrorKind.InvalidResult,
-                        $"ofproto/trace on node '{leg.Node}' printed no trace twice (kubectl said: {FirstLine(result.Stderr)}).", leg.Command.Flow);
+                        $"ofproto/trace on node '{leg.Node}' printed no trace twice (its stderr: {FirstLine(result.Stderr)}).", leg.Command.Flow);
             }
             var text = result.Stdout;
             if (needPorts)
@@ -347,7 +347,8 @@ public sealed partial class TraceSession : ITraceSession
             {
                 ArrivalTunnelId = FlowFields.Value(leg.Command.Flow, "tun_id"),
             };
-            var passes = TraceAssembler.Assemble(legContext, parsed, judgement, (pass, judged) => ReasonFor(leg, pass, judged, facts));
+            var reasoner = new DropReasoner(leg, facts, _pods.ToList(), PoliciesSnapshot(), _r.Protocol, _packetDescription, _serviceEgress);
+            var passes = TraceAssembler.Assemble(legContext, parsed, judgement, reasoner.Reason);
             return new LegOutcome(leg, passes, judgement, clock.Elapsed);
         }
 
@@ -388,56 +389,15 @@ public sealed partial class TraceSession : ITraceSession
         private static JudgeContext JudgeContextFor(TraceLeg leg, IReadOnlyDictionary<string, OvsPortMap> maps, IReadOnlyList<SnatFile> snats) =>
             JudgeContext.FromPortMaps(maps, leg.DestinationVeths, snats.Select(s => s.InterfaceName).OfType<string>());
 
-        private (string Reason, string? Cause) ReasonFor(TraceLeg leg, ParsedPass pass, PassJudgement judged, NodeFacts facts)
-        {
-            if (judged.Verdict != TraceVerdict.Drop || judged.DropTable is not int table) return (judged.Reason, null);
-            var kind = facts.BridgeKind(pass.Bridge);
-            var sending = PodOfInPort(leg, pass, facts);
-            var policies = PoliciesFor(sending);
-            string? srcEpg = null, dstEpg = null;
-            uint? srcVnid = null, dstVnid = null;
-            foreach (var w in pass.Hops.SelectMany(h => h.Actions).Select(a => AciDecoder.DecodeAction(kind, a.Text, facts)).OfType<RegisterWrite>())
-            {
-                if (!w.Role.Contains("EPG", StringComparison.OrdinalIgnoreCase)) continue;
-                if (w.Register == "reg0") (srcEpg, srcVnid) = (w.Meaning.Length > 0 ? w.Meaning : w.Value, ParseMark(w.Value));
-                if (w.Register == "reg2") (dstEpg, dstVnid) = (w.Meaning.Length > 0 ? w.Meaning : w.Value, ParseMark(w.Value));
-            }
-            // The contracts between the two EPGs as this node's policy has them (null when the EPGs are not resolved).
-            var dump = facts.PolicyDump;
-            IReadOnlyList<ContractBinding>? contracts = dump is not null && srcVnid is uint sv && dstVnid is uint dv
-                && dump.EpgByVnid(sv) is { } se && dump.EpgByVnid(dv) is { } de
-                ? dump.ContractsBetween(se, de) : null;
-            var flow = leg.Command.Flow;
-            var packet = new PolicyPacketFacts(_r.Protocol, FlowFields.DestinationPort(flow), FlowFields.SourceAddress(flow), FlowFields.DestinationAddress(flow));
-            var explanation = DropExplainer.Explain(new DropContext(kind, table, AciTables.Name(kind, table), _packetDescription,
-                sending.Sender, sending.Receiver, policies.Sender, policies.Receiver, srcEpg, dstEpg, judged.Reason, contracts, packet,
-                _serviceEgress is { } svcEgress && FlowFields.DestinationAddress(flow) == svcEgress.ClusterIp ? svcEgress : null));
-            return (explanation.Reason, explanation.Cause);
-        }
-
         private string _packetDescription = "";
+
+        /// <summary>The NetworkPolicies read so far, by namespace (null: not readable).</summary>
+        private IReadOnlyDictionary<string, IReadOnlyList<NetworkPolicyInfo>?> PoliciesSnapshot()
+        {
+            lock (_policyCache) return new Dictionary<string, IReadOnlyList<NetworkPolicyInfo>?>(_policyCache, StringComparer.Ordinal);
+        }
         private readonly Dictionary<string, IReadOnlyList<NetworkPolicyInfo>?> _policyCache = new(StringComparer.Ordinal);
         private readonly List<ResolvedPod> _pods = new();
-
-        private (PodInfo? Sender, PodInfo? Receiver) PodOfInPort(TraceLeg leg, ParsedPass pass, NodeFacts facts)
-        {
-            PodInfo? Find(string? veth) => veth is null ? null : _pods.FirstOrDefault(p => p.Veth == veth && p.Node == leg.Node)?.Pod;
-            var sender = _pods.FirstOrDefault(p => leg.Command.Flow.Contains("in_port=" + p.Veth + ",", StringComparison.Ordinal) && p.Node == leg.Node)?.Pod
-                ?? _pods.FirstOrDefault(p => p.Address.ToString() == FlowFields.SourceAddress(leg.Command.Flow))?.Pod;
-            var receiver = leg.DestinationVeths.Select(Find).FirstOrDefault(p => p is not null) ?? _pods.FirstOrDefault(p => p.Address.ToString() == FlowFields.DestinationAddress(leg.Command.Flow))?.Pod;
-            return (sender, receiver);
-        }
-
-        private (IReadOnlyList<NetworkPolicyInfo>? Sender, IReadOnlyList<NetworkPolicyInfo>? Receiver) PoliciesFor((PodInfo? Sender, PodInfo? Receiver) pods)
-        {
-            IReadOnlyList<NetworkPolicyInfo>? Get(PodInfo? p)
-            {
-                if (p is null) return null;
-                lock (_policyCache)
-                    return _policyCache.TryGetValue(p.Namespace, out var cached) ? cached : null;
-            }
-            return (Get(pods.Sender), Get(pods.Receiver));
-        }
 
         // ---------------- summaries ----------------
 
@@ -607,15 +567,6 @@ public sealed partial class TraceSession : ITraceSession
             TraceProtocol.Tcp or TraceProtocol.Udp => $"{l4.Protocol.ToString().ToLowerInvariant()}/{l4.DestinationPort}",
             _ => l4.Protocol.ToString().ToLowerInvariant(),
         };
-
-        private static uint? ParseMark(string? text)
-        {
-            if (text is null) return null;
-            var t = text.Trim();
-            return t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-                ? uint.TryParse(t[2..], System.Globalization.NumberStyles.HexNumber, null, out var h) ? h : null
-                : uint.TryParse(t, out var d) ? d : null;
-        }
 
         private static AciTraceException NoVnid(ResolvedPod pod) => new(ErrorIds.EpgNotResolved, AciErrorKind.ObjectNotFound,
             $"The EPG of {pod.Pod.Key} ({pod.EpgName}) has no VNID in node '{pod.Node}''s policy (gbp_inspect): the opflex agent has not resolved it from the leaf.",

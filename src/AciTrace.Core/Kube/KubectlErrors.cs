@@ -51,10 +51,14 @@ internal static partial class KubectlErrors
     [GeneratedRegex(@"^[IWEF]\d{4} \d{2}:\d{2}:\d{2}")]
     private static partial Regex KlogLine();
 
-    public static AciTraceException Map(int exitCode, string stderr, string stdout, KubectlCallContext context, string via = "kubectl")
+    /// <summary>How messages name the kubectl transport (the in-process one passes its own name).</summary>
+    public const string KubectlVia = "kubectl";
+
+    /// <summary>The typed error for a failed call, from kubectl's stderr (or the same text rebuilt from an API Status).</summary>
+    public static AciTraceException Map(int exitCode, string stderr, string stdout, KubectlCallContext context, string via = KubectlVia)
     {
         string summary = SummaryLine(stderr);
-        string detail = summary.Length > 0 ? summary : $"kubectl exited with code {exitCode} and printed nothing on stderr";
+        string detail = summary.Length > 0 ? summary : via == KubectlVia ? $"kubectl exited with code {exitCode} and printed nothing on stderr" : $"the {via} answered {exitCode} with no message";
 
         if (context.IsExec)
         {
@@ -147,7 +151,7 @@ internal static partial class KubectlErrors
         }
 
         return new AciTraceException(ErrorIds.ClusterCallFailed, AciErrorKind.InvalidResult,
-            via == "kubectl" ? $"kubectl failed with exit code {exitCode}: {Truncate(stderr.Trim(), 2000)}" : $"The {via} call failed: {Truncate(stderr.Trim(), 2000)}");
+            via == KubectlVia ? $"kubectl failed with exit code {exitCode}: {Truncate(stderr.Trim(), 2000)}" : $"The {via} call failed: {Truncate(stderr.Trim(), 2000)}");
     }
 
     private static AciTraceException MapForbidden(Match m, string detail)

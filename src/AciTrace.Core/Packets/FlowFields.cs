@@ -43,4 +43,14 @@ public static class FlowFields
 
     private static int? Port(string? text) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 65535 ? n : null;
+
+    /// <summary>A register or conntrack mark as OVS prints it (<c>0x8c8010</c> or decimal); null when it is neither.</summary>
+    public static uint? ParseMark(string? text)
+    {
+        if (text is null) return null;
+        var t = text.Trim();
+        return t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? uint.TryParse(t[2..], System.Globalization.NumberStyles.HexNumber, null, out var h) ? h : null
+            : uint.TryParse(t, out var d) ? d : null;
+    }
 }
