@@ -76,10 +76,12 @@ internal static class ExecChannels
                 ValueWebSocketReceiveResult r = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
                 if (r.MessageType == WebSocketMessageType.Close) break;
                 int offset = 0;
+                bool channelRead = !atMessageStart;
                 if (atMessageStart && r.Count > 0)
                 {
                     current = buffer[0] switch { Stdout => stdout, Stderr => stderr, Status => status, _ => null };
                     offset = 1;
+                    channelRead = true;
                 }
                 if (current is not null && r.Count > offset)
                 {
@@ -90,7 +92,8 @@ internal static class ExecChannels
                             $"The command printed more than {maxBytes} bytes and was stopped.");
                     }
                 }
-                atMessageStart = r.EndOfMessage;
+                // The channel byte is the first byte of a message, even when the first fragment carried nothing.
+                atMessageStart = r.EndOfMessage || !channelRead;
             }
         }
         finally

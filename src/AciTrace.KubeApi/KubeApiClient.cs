@@ -121,12 +121,20 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
         var output = await CallAsync(display, context, async ct =>
         {
             WebSocket socket;
+            // The library does not pass the token to the connect itself: wait for it with ours (timeout, Stop), and
+            // close a socket that connects after we gave up.
+            var connect = _client.WebSocketNamespacedPodExecAsync(target.Pod, target.Namespace, target.Argv, target.Container ?? "",
+                stderr: true, stdin: false, stdout: true, tty: false, webSocketSubProtocol: ExecProtocol, cancellationToken: ct);
             try
             {
-                socket = await _client.WebSocketNamespacedPodExecAsync(target.Pod, target.Namespace, target.Argv, target.Container ?? "",
-                    stderr: true, stdin: false, stdout: true, tty: false, webSocketSubProtocol: ExecProtocol, cancellationToken: ct).ConfigureAwait(false);
+                socket = await connect.WaitAsync(ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException and not AciTraceException)
+            catch (OperationCanceledException)
+            {
+                _ = connect.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                throw;
+            }
+            catch (Exception e) when (e is not AciTraceException)
             {
                 throw await ExplainRefusedExecAsync(target, context, e, ct).ConfigureAwait(false);
             }
@@ -146,19 +154,31 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
     }
 
     /// <summary>
-    /// The library reports a refused exec upgrade only as a status code. The API server's own Status is recovered by
-    /// asking the same exec URL again without the upgrade: every refusal (forbidden, no such pod or container, the
-    /// kubelet unreachable) is decided before any stream exists, and without an upgrade no command can start. When
-    /// that answer says nothing more, the pod is read (its containers and phase) to say what is wrong.
+    /// The library reports a refused exec upgrade only as its HTTP status code. A 5xx is the API server failing to
+    /// reach the node's kubelet (it dials it only for an upgrade); 401 is the credentials. For 403 and 404 the API
+    /// server's own Status is recovered by asking the exec URL again without the upgrade (refused before any stream
+    /// exists: no command can start); otherwise the pod is read (its containers and phase) to say what is wrong.
     /// </summary>
     private async Task<AciTraceException> ExplainRefusedExecAsync(KubeExecTarget target, KubectlCallContext context, Exception refusal, CancellationToken ct)
     {
         string refused = refusal.InnerException is { } inner ? $"{refusal.Message} ({inner.Message})" : refusal.Message;
         if (refusal is HttpRequestException || refusal.InnerException is HttpRequestException or System.Net.Sockets.SocketException)
             return KubeApiErrors.Unreachable(refused, refusal);
-        var (status, body) = await GetAsync(ExecUri(target), ct).ConfigureAwait(false);
-        if (!KubeApiErrors.IsUpgradeRequired(status, body) && (int)status >= 300)
-            return KubeApiErrors.FromStatus(status, body, context);
+        int? status = KubeApiErrors.UpgradeStatus(refusal);
+        if (status is >= 500 and <= 599)
+        {
+            return new AciTraceException(ErrorIds.NodeExecUnavailable, AciErrorKind.ResourceUnavailable,
+                $"The API server is reachable but could not open an exec session to pod '{target.Namespace}/{target.Pod}' (HTTP {status}). " +
+                "Check that pod's node (is it Ready?), its kubelet, and that the API server can reach the kubelet on port 10250.",
+                target.Pod, refusal);
+        }
+        if (status == 401)
+            return KubectlErrors.Map(1, "error: You must be logged in to the server (Unauthorized)", "", context, Via);
+        if (status is 403 or 404)
+        {
+            var (probeStatus, body) = await GetAsync(ExecUri(target), ct).ConfigureAwait(false);
+            if ((int)probeStatus == status) return KubeApiErrors.FromStatus(probeStatus, body, context);
+        }
         using var pod = await GetJsonAsync(KubeResource.Pods, target.Namespace, target.Pod, null, null, ct).ConfigureAwait(false);
         var root = pod.RootElement;
         if (target.Container is not null && root.TryGetProperty("spec", out var spec) && spec.TryGetProperty("containers", out var containers)
@@ -230,9 +250,16 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
                 $"The API server call ({what}) did not finish within {_timeout.TotalSeconds:0.###} s and was stopped. " +
                 "Check the cluster's responsiveness or raise the timeout.", CommandLineText.Format(display), e);
         }
-        catch (HttpRequestException e)
+        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+                                             or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError or HttpRequestError.Unknown)
         {
             throw KubeApiErrors.Unreachable(e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message, e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            // The API server answered, then the connection broke (a reset in the middle of a large list).
+            throw new AciTraceException(ErrorIds.ClusterCallFailed, AciErrorKind.InvalidResult,
+                $"The API server call ({CommandLineText.Format(display)}) broke off: {e.Message}", context.Name, e);
         }
         catch (WebSocketException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -27,9 +27,16 @@ internal static class KubeApiErrors
         return KubectlErrors.Map((int)code, $"Error from server ({reason}): {message}", "", context, KubeApiClient.Via);
     }
 
-    /// <summary>The answer to an exec request that passed every check but was not an upgrade (so says nothing new).</summary>
-    public static bool IsUpgradeRequired(HttpStatusCode code, byte[] body) =>
-        code == HttpStatusCode.BadRequest && ReadStatus(body).Message is { } m && m.Contains("Upgrade request required", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The HTTP status the API server answered an exec upgrade with (.NET names it in the WebSocketException).</summary>
+    public static int? UpgradeStatus(Exception refusal)
+    {
+        for (Exception? e = refusal; e is not null; e = e.InnerException)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(e.Message, @"status code '(\d{3})'");
+            if (m.Success) return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return null;
+    }
 
     public static AciTraceException Unreachable(string detail, Exception inner) =>
         new AciTraceException(ErrorIds.ClusterUnreachable, AciErrorKind.ConnectionError,

@@ -44,6 +44,9 @@ internal sealed class KubeconfigSource
             if (files.Length > 1)
                 return new KubeconfigSource(null, $"$KUBECONFIG lists {files.Length} files, which kubectl merges");
             if (files.Length == 1) return FromFile(files[0], options.Context);
+            // Like kubectl: a $KUBECONFIG that names no existing file is not replaced by ~/.kube/config.
+            throw new AciTraceException(ErrorIds.KubeconfigNotFound, AciErrorKind.InvalidArgument,
+                $"$KUBECONFIG is '{fromEnvironment}', which names no existing file. Fix it, remove it, or give -Kubeconfig.", fromEnvironment);
         }
         string home = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
         if (File.Exists(home)) return FromFile(home, options.Context);
@@ -61,14 +64,11 @@ internal sealed class KubeconfigSource
         {
             return KubernetesClientConfiguration.BuildConfigFromConfigFile(Path, string.IsNullOrEmpty(context) ? null : context);
         }
-        catch (k8s.Exceptions.KubeConfigException e) when (!string.IsNullOrEmpty(context) && e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
-            throw new AciTraceException(ErrorIds.KubeContextNotFound, AciErrorKind.InvalidArgument,
-                $"The kubeconfig {Path} has no context '{context}'. List contexts with 'kubectl config get-contexts'.", context, e);
-        }
-        catch (k8s.Exceptions.KubeConfigException e)
-        {
-            throw new AciTraceException(ErrorIds.InvalidKubeconfig, AciErrorKind.InvalidArgument, $"The kubeconfig {Path} cannot be used: {e.Message}", Path, e);
+            // The library throws its own, YAML, base64 and certificate exceptions alike for a kubeconfig it cannot use.
+            throw new AciTraceException(ErrorIds.InvalidKubeconfig, AciErrorKind.InvalidArgument,
+                $"The kubeconfig {Path} cannot be used in process: {e.Message} ('-Transport Kubectl' reads it with kubectl.)", Path, e);
         }
     }
 
@@ -79,25 +79,47 @@ internal sealed class KubeconfigSource
             throw new AciTraceException(ErrorIds.KubeconfigNotFound, AciErrorKind.InvalidArgument,
                 $"The kubeconfig file does not exist: {path}.", path);
         }
-        return new KubeconfigSource(path, FindUnsupported(path, context));
+        var (contexts, unsupported) = Inspect(path, context);
+        // Names compare exactly, as kubectl compares them (the library would also take 'Prod' for 'prod').
+        if (!string.IsNullOrEmpty(context) && contexts is not null && !contexts.Contains(context))
+        {
+            throw new AciTraceException(ErrorIds.KubeContextNotFound, AciErrorKind.InvalidArgument,
+                $"The kubeconfig {path} has no context '{context}' (it has: {string.Join(", ", contexts.DefaultIfEmpty("none"))}). List contexts with 'kubectl config get-contexts'.",
+                context);
+        }
+        return new KubeconfigSource(path, unsupported);
     }
 
     /// <summary>The first setting of the chosen context's user or cluster that the library does not honour.</summary>
-    internal static string? FindUnsupported(string path, string? context)
+    internal static string? FindUnsupported(string path, string? context) => Inspect(path, context).Unsupported;
+
+    /// <summary>
+    /// The kubeconfig's context names (null when the file is not YAML the library would read either), and the first
+    /// setting of the chosen context's user or cluster that the library does not honour.
+    /// </summary>
+    private static (IReadOnlyList<string>? Contexts, string? Unsupported) Inspect(string path, string? context)
     {
         YamlMappingNode root;
         try
         {
             var stream = new YamlStream();
             using (var reader = File.OpenText(path)) stream.Load(reader);
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping) return null;
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping) return (null, null);
             root = mapping;
         }
         catch (YamlDotNet.Core.YamlException)
         {
-            // Not ours to judge: the library reports an unreadable kubeconfig precisely.
-            return null;
+            // Not ours to judge: the library reports an unreadable kubeconfig precisely (as InvalidKubeconfig).
+            return (null, null);
         }
+        var contexts = Child(root, "contexts") is YamlSequenceNode list
+            ? list.Children.OfType<YamlMappingNode>().Select(e => Scalar(e, "name")).OfType<string>().ToList()
+            : new List<string>();
+        return (contexts, FindUnsupported(root, context));
+    }
+
+    private static string? FindUnsupported(YamlMappingNode root, string? context)
+    {
         string? contextName = string.IsNullOrEmpty(context) ? Scalar(root, "current-context") : context;
         var contextEntry = Named(root, "contexts", contextName);
         if (contextEntry is null || Child(contextEntry, "context") is not YamlMappingNode details) return null;

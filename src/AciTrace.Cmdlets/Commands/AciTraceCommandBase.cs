@@ -273,13 +273,12 @@ public abstract class AciTraceCommandBase : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>Cancels every trace still in the window at once, then waits (one grace period for all) for their workers.</summary>
     private void StopWindow()
     {
-        while (_window.Count > 0)
-        {
-            using var input = _window.Dequeue();
-            input.Stop(WorkerGracePeriod);
-        }
+        var inputs = _window.ToArray();
+        _window.Clear();
+        PendingInput.StopAll(inputs, WorkerGracePeriod);
     }
 
     /// <summary>

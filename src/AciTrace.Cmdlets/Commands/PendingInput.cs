@@ -98,7 +98,45 @@ internal sealed class PendingInput : IDisposable
         }
     }
 
+    /// <summary>Stops several inputs: all are cancelled first, then their workers get one grace period together.</summary>
+    public static void StopAll(IReadOnlyList<PendingInput> inputs, TimeSpan grace)
+    {
+        foreach (var input in inputs)
+        {
+            if (input.Worker is { IsCompleted: false })
+            {
+                input.Cancellation!.Cancel();
+            }
+        }
+
+        try
+        {
+            Task.WaitAll(inputs.Select(i => i.Worker).OfType<Task>().ToArray(), grace);
+        }
+        catch (AggregateException)
+        {
+            // Each worker records its own failure.
+        }
+
+        foreach (var input in inputs)
+        {
+            input.Dispose();
+        }
+    }
+
+    /// <summary>Frees the queue and token once the worker has ended (a worker still running keeps them until it ends).</summary>
     public void Dispose()
+    {
+        if (Worker is { IsCompleted: false } running)
+        {
+            running.ContinueWith(_ => Release(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
+
+        Release();
+    }
+
+    private void Release()
     {
         Cancellation?.Dispose();
         Events?.Dispose();

@@ -8,13 +8,29 @@ namespace AciTrace.Commands.Completion;
 
 /// <summary>
 /// The completers' name source over the transport a trace with the same parameters would use. In process, one
-/// client per connection (kubeconfig, context) is kept for the life of the PowerShell process, so a Tab after the
-/// first costs one API read over an open connection; with the kubectl transport each Tab runs
+/// client per connection (kubeconfig, context, and the kubeconfig file's version) is kept for the life of the
+/// PowerShell process, so a Tab after the first costs one API read over an open connection; with the kubectl transport each Tab runs
 /// <c>kubectl get -o name</c> (<see cref="KubectlNameSource"/>).
 /// </summary>
 internal sealed class TransportNameSource : IKubeNameSource
 {
-    private static readonly ConcurrentDictionary<KubeConnection, Lazy<IKubeClient?>> Clients = new();
+    private static readonly ConcurrentDictionary<ClientKey, Lazy<IKubeClient?>> Clients = new();
+
+    /// <summary>
+    /// What a cached client stands for: the parameters, $KUBECONFIG, and the kubeconfig file's last write (so
+    /// <c>kubectl config use-context</c> or a new token gets a new client).
+    /// </summary>
+    private sealed record ClientKey(KubeConnection Connection, string? KubeconfigVariable, DateTime? KubeconfigWritten)
+    {
+        public static ClientKey For(KubeConnection connection)
+        {
+            var variable = Environment.GetEnvironmentVariable("KUBECONFIG");
+            var file = connection.Kubeconfig
+                ?? variable?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+            return new ClientKey(connection, variable, File.Exists(file) ? File.GetLastWriteTimeUtc(file) : null);
+        }
+    }
     private readonly KubectlNameSource _kubectl = new();
 
     /// <inheritdoc />
@@ -53,10 +69,22 @@ internal sealed class TransportNameSource : IKubeNameSource
             return Safely(() => KubeApiLoadContext.Factory.ContextNames(options)) ?? _kubectl.List(kind, ns, connection, timeout);
         }
 
-        var client = Clients.GetOrAdd(connection, _ => new Lazy<IKubeClient?>(() => Safely(() => KubeApiLoadContext.Factory.Create(options, "completion").Client))).Value;
+        var key = ClientKey.For(connection);
+        var entry = Clients.GetOrAdd(key, _ => new Lazy<IKubeClient?>(() => Safely(() => KubeApiLoadContext.Factory.Create(options, "completion").Client)));
+        var client = entry.Value;
+        foreach (var stale in Clients.Keys.Where(k => k.Connection == key.Connection && k != key).ToList())
+        {
+            // The kubeconfig changed: the client of its earlier version goes (with its connections).
+            if (Clients.TryRemove(stale, out var old) && old.IsValueCreated)
+            {
+                (old.Value as IDisposable)?.Dispose();
+            }
+        }
+
         if (client is null)
         {
-            Clients.TryRemove(connection, out _);
+            // Not cached as a failure: the next Tab tries again (the cluster may be back).
+            Clients.TryRemove(new KeyValuePair<ClientKey, Lazy<IKubeClient?>>(key, entry));
             return [];
         }
 

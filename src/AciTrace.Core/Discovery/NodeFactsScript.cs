@@ -22,7 +22,7 @@ public static class NodeFactsScript
         "export LC_ALL=C; d=${ACITRACE_AGENT_DIR:-" + AgentDirectory + "}; " +
         "printf '\\n" + Marker + "files\\n'; " +
         "if cd \"$d\" 2>/dev/null; then set -- endpoints/*.ep services/*.service snats/*.snat ids/*.id; " +
-        "wc -c -- \"$@\" 2>/dev/null; printf '\\n" + Marker + "data\\n'; cat -- \"$@\" 2>/dev/null; fi; " +
+        "wc -c -- \"$@\" 2>/dev/null; printf '\\n" + Marker + "data %s\\n' \"$?\"; cat -- \"$@\" 2>/dev/null; fi; " +
         "printf '\\n" + Marker + "gbp\\n'; gbp_inspect -fprq DmtreeRoot -t dump 2>&1; printf '\\n" + Marker + "end %s\\n' \"$?\"";
 
     /// <summary>The argv to exec in the host pod.</summary>
@@ -79,7 +79,7 @@ public static class NodeFactsScript
     /// </summary>
     private static int ReadFiles(ReadOnlySpan<byte> output, int start, byte[] marker, Dictionary<string, byte[]> files, List<string> warnings, ref bool intact)
     {
-        var dataMarker = Encoding.ASCII.GetBytes("\n" + Marker + "data\n");
+        var dataMarker = Encoding.ASCII.GetBytes("\n" + Marker + "data");
         var dataRel = output[start..].IndexOf(dataMarker);
         if (dataRel < 0)
         {
@@ -89,6 +89,23 @@ public static class NodeFactsScript
             warnings.Add("truncated node facts output (no file data)");
             intact = false;
             return output.Length;
+        }
+        var afterMarker = output[(start + dataRel + dataMarker.Length)..].IndexOf((byte)'\n');
+        var dataLineEnd = afterMarker < 0 ? -1 : dataMarker.Length + afterMarker;
+        if (dataLineEnd < 0)
+        {
+            warnings.Add("truncated node facts output (no file data)");
+            intact = false;
+            return output.Length;
+        }
+        var dataStart = start + dataRel + dataLineEnd + 1;
+        // wc exits 1 when a pattern matched no file (normal); 126/127: it could not run at all (too many files for
+        // one command line, or no wc), and then no file was read.
+        var listingStatus = Encoding.ASCII.GetString(output.Slice(start + dataRel + dataMarker.Length, dataLineEnd - dataMarker.Length)).Trim();
+        if (listingStatus is "126" or "127")
+        {
+            warnings.Add($"the agent's files could not be listed (wc exit {listingStatus}: too many files for one command line, or wc missing)");
+            intact = false;
         }
         var listing = Encoding.UTF8.GetString(output.Slice(start, dataRel)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var sizes = new List<(string Path, int Size)>(listing.Length);
@@ -100,13 +117,13 @@ public static class NodeFactsScript
             {
                 warnings.Add($"unexpected file size line '{line}'");
                 intact = false;
-                return start + dataRel + dataMarker.Length;
+                return dataStart;
             }
             var path = trimmed[(space + 1)..].TrimStart();
             if (!path.Contains('/')) continue; // wc's "total"
             sizes.Add((path, size));
         }
-        var pos = start + dataRel + dataMarker.Length;
+        var pos = dataStart;
         foreach (var (path, size) in sizes)
         {
             if (size > output.Length - pos)

@@ -339,15 +339,21 @@ public sealed partial class TraceSession : ITraceSession
                     }
                     lock (_policyCache) _policyCache[ns] = list;
                 }
-            if (judgement.Verdict == TraceVerdict.Drop && _serviceTarget is { } target && _serviceEgress is null
+            ServiceEgress? egress = null;
+            if (judgement.Verdict == TraceVerdict.Drop && _serviceTarget is { } target
                 && FlowFields.DestinationAddress(leg.Command.Flow) == target.ClusterIp.ToString())
-                _serviceEgress = await ServiceEgressAsync(target).ConfigureAwait(false);
+            {
+                // Legs run in parallel: the endpoints are read once, by the first leg that needs them.
+                Task<ServiceEgress> read;
+                lock (_serviceEgressLock) read = _serviceEgress ??= ServiceEgressAsync(target);
+                egress = await read.ConfigureAwait(false);
+            }
             var broadcast = leg.Command.Flow.Contains("dl_dst=ff:ff:ff:ff:ff:ff", StringComparison.OrdinalIgnoreCase);
             var legContext = new LegContext(_traceId, leg.Direction, leg.Number, leg.Node, facts, broadcast)
             {
                 ArrivalTunnelId = FlowFields.Value(leg.Command.Flow, "tun_id"),
             };
-            var reasoner = new DropReasoner(leg, facts, _pods.ToList(), PoliciesSnapshot(), _r.Protocol, _packetDescription, _serviceEgress);
+            var reasoner = new DropReasoner(leg, facts, _pods.ToList(), PoliciesSnapshot(), _r.Protocol, _packetDescription, egress);
             var passes = TraceAssembler.Assemble(legContext, parsed, judgement, reasoner.Reason);
             return new LegOutcome(leg, passes, judgement, clock.Elapsed);
         }
@@ -357,7 +363,8 @@ public sealed partial class TraceSession : ITraceSession
 
         /// <summary>The Service port a service trace addresses, and the port its endpoints listen on.</summary>
         private sealed record ServiceTarget(ServiceInfo Service, ServicePortInfo Port, IPAddress ClusterIp, IReadOnlyList<EndpointSliceInfo> Slices, int TargetPort);
-        private ServiceEgress? _serviceEgress;
+        private Task<ServiceEgress>? _serviceEgress;
+        private readonly object _serviceEgressLock = new();
 
         /// <summary>The Service's endpoints with their pods (read only when a drop needs explaining).</summary>
         private async Task<ServiceEgress> ServiceEgressAsync(ServiceTarget t)

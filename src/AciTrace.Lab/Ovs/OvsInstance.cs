@@ -113,6 +113,8 @@ public sealed partial class OvsInstance : IAsyncDisposable
         }
     }
 
+    private int _configureCalls;
+
     /// <summary>Ports added per OVSDB transaction.</summary>
     private const int PortsPerTransaction = 150;
 
@@ -156,10 +158,17 @@ public sealed partial class OvsInstance : IAsyncDisposable
         }
         foreach (var transaction in OvsdbTransactions.AddBridges(topology, BridgeProtocols.Split(','), PortsPerTransaction))
         {
-            await RunToolAsync(_tools.OvsdbClient, ["--timeout=" + (int)Math.Ceiling(CommandTimeout.TotalSeconds), "transact", $"unix:{Path.Combine(RunDirectory, "db.sock")}", transaction], ct)
+            var reply = await RunToolAsync(_tools.OvsdbClient, ["--timeout=" + (int)Math.Ceiling(CommandTimeout.TotalSeconds), "transact", $"unix:{Path.Combine(RunDirectory, "db.sock")}", transaction], ct)
                 .ConfigureAwait(false);
+            // ovsdb-client exits 0 when an operation fails (the transaction is rolled back): read the results.
+            if (OvsdbTransactions.FirstError(reply) is { } error)
+            {
+                throw new OvsException($"Adding ports to OVSDB failed: {error}");
+            }
         }
-        await VsCtlAsync(["--timeout=" + (int)Math.Ceiling(CommandTimeout.TotalSeconds), "--", "set", "Open_vSwitch", ".", "external_ids:aci-lab=configured"], ct).ConfigureAwait(false);
+        // A value that changes on every call, so ovs-vsctl waits until ovs-vswitchd has applied everything above.
+        await VsCtlAsync(["--timeout=" + (int)Math.Ceiling(CommandTimeout.TotalSeconds), "--", "set", "Open_vSwitch", ".",
+            $"external_ids:aci-lab-configured={++_configureCalls}"], ct).ConfigureAwait(false);
 
         var listing = await VsCtlAsync(["--format=csv", "--data=bare", "--no-headings", "--columns=name,ofport", "list", "Interface"], ct)
             .ConfigureAwait(false);

@@ -11,7 +11,7 @@ internal static class OvsdbTransactions
 {
     private const string Database = "Open_vSwitch";
 
-    /// <summary>One transaction per <paramref name="portsPerTransaction"/> ports (150 ports make about 45 KB, under the 64 KiB argument limit).</summary>
+    /// <summary>One transaction per <paramref name="portsPerTransaction"/> ports (150 ports make about 45 KB: one argument of ovsdb-client).</summary>
     public static IEnumerable<string> AddBridges(OvsTopology topology, IReadOnlyList<string> protocols, int portsPerTransaction)
     {
         var ops = new JsonArray(Database);
@@ -57,6 +57,27 @@ internal static class OvsdbTransactions
             AttachPorts(ops, bridge.Name, pending);
         }
         if (ops.Count > 1) yield return ops.ToJsonString();
+    }
+
+    /// <summary>The first error of a transaction's results (an array with one object per operation), or null.</summary>
+    public static string? FirstError(string reply)
+    {
+        JsonNode? results;
+        try
+        {
+            results = JsonNode.Parse(reply);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return $"ovsdb-client printed no JSON result ({e.Message})";
+        }
+        if (results is not JsonArray array) return "ovsdb-client printed no result array";
+        foreach (var result in array)
+        {
+            if (result is JsonObject o && o["error"] is { } error)
+                return $"{error}: {o["details"]?.ToString() ?? ""}".TrimEnd(' ', ':');
+        }
+        return null;
     }
 
     private static string AddPort(JsonArray ops, string name, string type, int? ofport, SortedDictionary<string, string> options, ref int uuid)

@@ -65,6 +65,19 @@ public sealed class NodeFactsScriptTests : IDisposable
     }
 
     [Fact]
+    public void AListingThatCouldNotRunIsNotIntact()
+    {
+        // wc could not be started (E2BIG: too many agent files for one command line): the node's files were not read.
+        var text = "\n@@ACITRACE files\n\n@@ACITRACE data 126\n\n@@ACITRACE gbp\n[]\n@@ACITRACE end 0\n";
+        var output = NodeFactsScript.Parse(Encoding.UTF8.GetBytes(text));
+        Assert.False(output.FilesIntact);
+        Assert.Contains(output.Warnings, w => w.Contains("too many files", StringComparison.Ordinal));
+        var normal = NodeFactsScript.Parse(Encoding.UTF8.GetBytes("\n@@ACITRACE files\n3 endpoints/a.ep\n\n@@ACITRACE data 1\nabc\n@@ACITRACE gbp\n[]\n@@ACITRACE end 0\n"));
+        Assert.True(normal.FilesIntact);
+        Assert.Equal("abc", Encoding.UTF8.GetString(normal.Files["endpoints/a.ep"]));
+    }
+
+    [Fact]
     public void TruncatedOutputNeverThrows()
     {
         var text = "\n@@ACITRACE file 100 endpoints/a.ep\n{\"uuid\"";

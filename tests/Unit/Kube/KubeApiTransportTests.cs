@@ -110,8 +110,16 @@ public sealed class KubeApiTransportTests : IDisposable
         File.WriteAllText(path, Kubeconfig);
         var source = KubeconfigSource.Find(new ClusterOptions { Kubeconfig = path, Context = "ok" });
         Assert.Null(source.UnsupportedReason);
-        var noContext = Assert.Throws<AciTraceException>(() => source.BuildConfiguration("nope"));
-        Assert.Equal(ErrorIds.KubeContextNotFound, noContext.ErrorId);
+        foreach (var wrong in new[] { "nope", "OK" })
+        {
+            // Exact names, as kubectl: the library alone would take "OK" for "ok".
+            var noContext = Assert.Throws<AciTraceException>(() => KubeconfigSource.Find(new ClusterOptions { Kubeconfig = path, Context = wrong }));
+            Assert.Equal(ErrorIds.KubeContextNotFound, noContext.ErrorId);
+        }
+        string broken = Path.Combine(_dir, "broken");
+        File.WriteAllText(broken, "apiVersion: v1\nclusters: [\n");
+        var invalid = Assert.Throws<AciTraceException>(() => KubeconfigSource.Find(new ClusterOptions { Kubeconfig = broken }).BuildConfiguration(null));
+        Assert.Equal(ErrorIds.InvalidKubeconfig, invalid.ErrorId);
         Assert.Equal("https://10.0.0.1:6443/", source.BuildConfiguration("ok").Host.TrimEnd('/') + "/");
     }
 
@@ -167,11 +175,12 @@ public sealed class KubeApiTransportTests : IDisposable
     }
 
     [Fact]
-    public void OnlyAnUpgradeRequiredAnswerSaysNothingNew()
+    public void TheStatusOfARefusedUpgradeIsReadFromTheWebSocketError()
     {
-        Assert.True(KubeApiErrors.IsUpgradeRequired(HttpStatusCode.BadRequest, Status(400, "BadRequest", "Upgrade request required")));
-        Assert.False(KubeApiErrors.IsUpgradeRequired(HttpStatusCode.BadRequest, Status(400, "BadRequest", "container x is not valid for pod y")));
-        Assert.False(KubeApiErrors.IsUpgradeRequired(HttpStatusCode.Forbidden, Status(403, "Forbidden", "Upgrade request required")));
+        var refused = new System.Net.WebSockets.WebSocketException("The server returned status code '502' when status code '101' was expected.");
+        Assert.Equal(502, KubeApiErrors.UpgradeStatus(refused));
+        Assert.Equal(403, KubeApiErrors.UpgradeStatus(new InvalidOperationException("wrapped", new System.Net.WebSockets.WebSocketException("The server returned status code '403' when status code '101' was expected."))));
+        Assert.Null(KubeApiErrors.UpgradeStatus(new System.Net.WebSockets.WebSocketException("Unable to connect to the remote server")));
     }
 
     private static byte[] Status(int code, string reason, string message) => Encoding.UTF8.GetBytes(
