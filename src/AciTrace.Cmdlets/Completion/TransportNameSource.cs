@@ -66,7 +66,8 @@ internal sealed class TransportNameSource : IKubeNameSource
 
         if (kind == KubeListKind.Contexts)
         {
-            return Safely(() => KubeApiLoadContext.Factory.ContextNames(options)) ?? _kubectl.List(kind, ns, connection, timeout);
+            // The -Context being completed is a partial word, not a context to check.
+            return Safely(() => KubeApiLoadContext.Factory.ContextNames(options with { Context = null })) ?? _kubectl.List(kind, ns, connection, timeout);
         }
 
         var key = ClientKey.For(connection);
