@@ -27,7 +27,6 @@ public sealed partial class TraceSession : ITraceSession
 
     private sealed record NodeFactsEntry(NodeFacts Facts, IReadOnlyList<SnatFile> Snats, IReadOnlyList<string> Warnings);
 
-    private sealed record LegOutcome(TraceLeg Leg, IReadOnlyList<AciBridgePass> Passes, TraceJudgement Judgement, TimeSpan Elapsed);
 
     public TraceSession(IKubeClient kube, bool ownsClient = false)
     {
@@ -409,121 +408,27 @@ public sealed partial class TraceSession : ITraceSession
         // ---------------- summaries ----------------
 
         /// <summary>
-        /// Ends one direction: decides its verdict and outcome, adds the fabric's predicted drop as a pass of its own
-        /// (node "fabric"), stamps every pass with the packet's ends and the outcome, writes the passes, and returns the
-        /// summary. Passes are written here, once the direction is decided, so each carries the outcome the default
-        /// view shows in its group header.
+        /// Ends one direction: the <see cref="SummaryBuilder"/> decides it from what the legs returned; this writes its
+        /// passes (once decided, so each carries the outcome) and charges it what ran since the previous summary.
         /// </summary>
         private AciTraceSummary Summarize(string id, string kind, TraceDirection dir, string source, string destination,
             IPAddress? srcAddr, IPAddress? dstAddr, L4 l4, IReadOnlyList<LegOutcome> outcomes, IReadOnlyList<string> notes,
             bool endsAtNode, bool notTraced = false, FabricDrop? fabric = null, string? deliveredTo = null, string? stale = null)
         {
-            var passes = outcomes.SelectMany(o => o.Passes).ToList();
-            var drop = AciTraceSummary.DecidingDrop(passes);
-            if (drop is null && fabric is not null && outcomes.Count > 0)
-            {
-                drop = FabricPass(id, dir, outcomes[^1], fabric);
-                passes.Add(drop);
-            }
-            var last = outcomes.LastOrDefault();
-            TraceVerdict verdict;
-            string reason;
-            AciBridgePass? final = null;
-            if (notTraced || last is null)
-            {
-                verdict = TraceVerdict.Unknown;
-                reason = string.Join(" ", notes.DefaultIfEmpty("Nothing was traced."));
-            }
-            else if (drop is not null)
-            {
-                verdict = TraceVerdict.Drop;
-                reason = drop.Reason;
-            }
-            else if (stale is not null)
-            {
-                // The node sent the packet to an address Kubernetes no longer lists: no verdict about the Service holds.
-                verdict = TraceVerdict.Unknown;
-                reason = stale;
-            }
-            else
-            {
-                verdict = last.Judgement.Verdict;
-                reason = last.Judgement.Reason;
-                final = last.Passes.LastOrDefault(p => p.Verdict == verdict);
-                if (verdict == TraceVerdict.Deliver && final is not null)
-                    reason = $"Delivered to {destination} through {final.OutPortName ?? "port " + final.OutPort} on {final.Node}.";
-                else if (verdict == TraceVerdict.Forward && final is not null)
-                    reason = $"Left {final.Node} through {final.OutPortName ?? "port " + final.OutPort}: {last.Judgement.Reason}.";
-                if (verdict == TraceVerdict.Forward && !endsAtNode)
-                    reason = $"{reason} The packet left {last.Leg.Node} and its delivery was not traced.";
-                if (notes.Count > 0) reason = $"{reason} {string.Join(" ", notes)}";
-            }
-            var tunnel = outcomes.Select(o => o.Judgement.TunnelId).LastOrDefault(t => t is not null);
-            var snat = outcomes.Select(o => o.Judgement.SnatAddress).FirstOrDefault(a => a is not null);
-            var outcome = OutcomeText.For(verdict, deliveredTo ?? destination, drop, final, snat, reason);
-            // Cost of this direction: what ran since the previous summary of this trace (or its start).
             var (execsNow, readsNow) = _scope.Counters;
             var now = _clock.Elapsed;
-            var (execs, reads, duration) = ((int)(execsNow - _mark.Execs), (int)(readsNow - _mark.ApiReads), now - _mark.At);
+            var cost = new DirectionCost((int)(execsNow - _mark.Execs), (int)(readsNow - _mark.ApiReads), now - _mark.At);
             _mark = (execsNow, readsNow, now);
-            var protocol = l4.Protocol.ToString();
-            if (passes.Count == 0)
+            var facts = new DirectionFacts(id, kind, dir, source, destination, srcAddr, dstAddr, l4, outcomes, notes, endsAtNode)
             {
-                // A direction that was not traced still shows in the default output, saying why.
-                passes.Add(new AciBridgePass { TraceId = id, Direction = dir, Bridge = NotTracedBridge, Verdict = verdict, Reason = reason.Trim() });
-            }
-            foreach (var p in passes)
-            {
-                p.Describe(source, destination, protocol, l4.SourcePort, l4.DestinationPort, outcome);
-                Emit(new PassEvent(p));
-            }
-            return new AciTraceSummary
-            {
-                TraceId = id,
-                Kind = kind,
-                Direction = dir,
-                Source = source,
-                Destination = destination,
-                SourceAddress = srcAddr?.ToString(),
-                DestinationAddress = dstAddr?.ToString(),
-                Protocol = protocol,
-                SourcePort = l4.SourcePort,
-                DestinationPort = l4.DestinationPort,
-                TunnelId = tunnel,
-                DnatAddress = outcomes.Select(o => o.Judgement.DnatAddress).FirstOrDefault(a => a is not null),
-                SnatAddress = snat,
-                Path = string.Join(" -> ", outcomes.Select(o => o.Leg.Node).Append(fabric is not null && drop?.Node == FabricDrop.Node ? FabricDrop.Node : "").Where(n => n.Length > 0).Distinct()),
-                Legs = outcomes.Count,
-                Execs = execs,
-                ApiReads = reads,
-                DurationMs = (long)duration.TotalMilliseconds,
-                Passes = new AciPassCollection(passes),
-            }.Decided(verdict, outcome, reason.Trim(), drop);
-        }
-
-        /// <summary>The Bridge of the pass that stands for a direction that was not traced (its Node is empty).</summary>
-        public const string NotTracedBridge = "not traced";
-
-        /// <summary>The leaf's predicted drop as a pass of its own, after the last pass the source node forwarded.</summary>
-        private static AciBridgePass FabricPass(string id, TraceDirection dir, LegOutcome sent, FabricDrop fabric)
-        {
-            var leaving = sent.Passes.LastOrDefault();
-            return new AciBridgePass
-            {
-                TraceId = id,
-                Direction = dir,
-                Leg = sent.Leg.Number + 1,
-                PassIndex = 0,
-                Node = FabricDrop.Node,
-                Bridge = FabricDrop.Bridge,
-                InPortName = leaving is null ? null : $"{leaving.Node}/{leaving.OutPortName ?? "uplink"}",
-                TunnelId = leaving?.TunnelId,
-                SourceEpg = fabric.SourceEpg,
-                DestinationEpg = fabric.DestinationEpg,
-                Verdict = TraceVerdict.Drop,
-                DropCause = fabric.Cause,
-                Reason = fabric.Reason,
+                NotTraced = notTraced,
+                Fabric = fabric,
+                DeliveredTo = deliveredTo,
+                Stale = stale,
             };
+            var summary = SummaryBuilder.Build(facts, cost);
+            foreach (var pass in summary.Passes) Emit(new PassEvent(pass));
+            return summary;
         }
 
         // ---------------- helpers ----------------
