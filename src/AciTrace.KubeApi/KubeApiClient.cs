@@ -206,7 +206,24 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
         return $"{_baseUri}/api/v1/namespaces/{target.Namespace}/pods/{target.Pod}/exec{query}";
     }
 
+    /// <summary>Most retries of a read the API server throttled (429), as kubectl retries them.</summary>
+    private const int ThrottleRetries = 3;
+
+    /// <summary>
+    /// One GET, with the retries kubectl makes when the API server throttles (429 Too Many Requests): after its
+    /// Retry-After (at most 5 s; 1 s when it names none), within the call's own timeout.
+    /// </summary>
     private async Task<(HttpStatusCode Status, byte[] Body)> GetAsync(string uri, CancellationToken ct)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var (status, body, retryAfter) = await GetOnceAsync(uri, ct).ConfigureAwait(false);
+            if (status != HttpStatusCode.TooManyRequests || attempt == ThrottleRetries) return (status, body);
+            await Task.Delay(retryAfter, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, byte[] Body, TimeSpan RetryAfter)> GetOnceAsync(string uri, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -222,7 +239,8 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
             body.Write(chunk, 0, read);
             if (body.Length > _maxOutputBytes) throw TooLarge();
         }
-        return (response.StatusCode, body.ToArray());
+        var retryAfter = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+        return (response.StatusCode, body.ToArray(), retryAfter > TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : retryAfter);
     }
 
     private AciTraceException TooLarge() => new AciTraceException(ErrorIds.ClusterOutputTooLarge, AciErrorKind.InvalidResult,
