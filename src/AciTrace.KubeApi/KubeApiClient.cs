@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using AciTrace.Discovery;
 using AciTrace.Engine;
 using AciTrace.Packets;
 using k8s;
@@ -41,7 +42,6 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
         configuration.HttpClientTimeout = timeout + TimeSpan.FromSeconds(5);
         _client = new Kubernetes(configuration);
         _baseUri = _client.BaseUri.ToString().TrimEnd('/');
-        Server = _baseUri;
     }
 
     /// <summary>A client for the options' kubeconfig and context (throws KubeconfigNotFound, KubeContextNotFound).</summary>
@@ -53,7 +53,7 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
     }
 
     /// <summary>The API server address in use.</summary>
-    public string Server { get; }
+    public string Server => _baseUri;
 
     public long Execs => Interlocked.Read(ref _execs);
 
@@ -161,7 +161,7 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
     /// </summary>
     private async Task<AciTraceException> ExplainRefusedExecAsync(KubeExecTarget target, KubectlCallContext context, Exception refusal, CancellationToken ct)
     {
-        string refused = refusal.InnerException is { } inner ? $"{refusal.Message} ({inner.Message})" : refusal.Message;
+        string refused = KubeApiErrors.Describe(refusal);
         if (refusal is HttpRequestException || refusal.InnerException is HttpRequestException or System.Net.Sockets.SocketException)
             return KubeApiErrors.Unreachable(refused, refusal);
         int? status = KubeApiErrors.UpgradeStatus(refusal);
@@ -179,20 +179,17 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
             var (probeStatus, body) = await GetAsync(ExecUri(target), ct).ConfigureAwait(false);
             if ((int)probeStatus == status) return KubeApiErrors.FromStatus(probeStatus, body, context);
         }
-        using var pod = await GetJsonAsync(KubeResource.Pods, target.Namespace, target.Pod, null, null, ct).ConfigureAwait(false);
-        var root = pod.RootElement;
-        if (target.Container is not null && root.TryGetProperty("spec", out var spec) && spec.TryGetProperty("containers", out var containers)
-            && containers.ValueKind == JsonValueKind.Array
-            && !containers.EnumerateArray().Any(c => c.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() == target.Container))
+        PodInfo pod;
+        using (var doc = await GetJsonAsync(KubeResource.Pods, target.Namespace, target.Pod, null, null, ct).ConfigureAwait(false))
+            pod = PodInfo.FromJson(doc.RootElement);
+        if (target.Container is not null && pod.Containers.Count > 0 && !pod.Containers.Contains(target.Container))
         {
             return KubectlErrors.Map(1, $"Error from server (BadRequest): container {target.Container} is not valid for pod {target.Pod}", "", context, Via);
         }
-        string phase = root.TryGetProperty("status", out var podStatus) && podStatus.TryGetProperty("phase", out var p) && p.ValueKind == JsonValueKind.String
-            ? p.GetString() ?? "" : "";
-        if (phase != "Running")
+        if (pod.Phase != "Running")
         {
             return new AciTraceException(ErrorIds.PodNotRunning, AciErrorKind.ResourceUnavailable,
-                $"Cannot exec into pod '{target.Namespace}/{target.Pod}': it is {(phase.Length == 0 ? "not running" : phase)}, not Running.", target.Pod, refusal);
+                $"Cannot exec into pod '{target.Namespace}/{target.Pod}': it is {pod.Phase}, not Running.", target.Pod, refusal);
         }
         return new AciTraceException(ErrorIds.ClusterCallFailed, AciErrorKind.InvalidResult,
             $"The API server refused to open an exec session to pod '{target.Namespace}/{target.Pod}': {refused}", target.Pod, refusal);
@@ -271,7 +268,7 @@ public sealed class KubeApiClient : IKubeClient, IDisposable
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
                                              or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError or HttpRequestError.Unknown)
         {
-            throw KubeApiErrors.Unreachable(e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message, e);
+            throw KubeApiErrors.Unreachable(KubeApiErrors.Describe(e), e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {

@@ -38,6 +38,9 @@ internal static class KubeApiErrors
         return null;
     }
 
+    /// <summary>An exception's message with its cause's ("message (cause)").</summary>
+    public static string Describe(Exception e) => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+
     public static AciTraceException Unreachable(string detail, Exception inner) =>
         new AciTraceException(ErrorIds.ClusterUnreachable, AciErrorKind.ConnectionError,
             $"The Kubernetes API server cannot be reached: {detail}. Check the kubeconfig's server address, the network/VPN, and that the API server is up.",

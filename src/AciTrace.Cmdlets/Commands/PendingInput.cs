@@ -76,30 +76,19 @@ internal sealed class PendingInput : IDisposable
     }
 
     /// <summary>Stops the trace if it still runs and waits (boundedly) for its worker: no cluster call outlives it.</summary>
-    public void Stop(TimeSpan grace)
-    {
-        if (Worker is null)
-        {
-            return;
-        }
-
-        if (!Worker.IsCompleted)
-        {
-            Cancellation!.Cancel();
-        }
-
-        try
-        {
-            Worker.Wait(grace);
-        }
-        catch (AggregateException)
-        {
-            // The worker records its own failure; nothing else can surface here.
-        }
-    }
+    public void Stop(TimeSpan grace) => CancelAndWait([this], grace);
 
     /// <summary>Stops several inputs: all are cancelled first, then their workers get one grace period together.</summary>
     public static void StopAll(IReadOnlyList<PendingInput> inputs, TimeSpan grace)
+    {
+        CancelAndWait(inputs, grace);
+        foreach (var input in inputs)
+        {
+            input.Dispose();
+        }
+    }
+
+    private static void CancelAndWait(IReadOnlyList<PendingInput> inputs, TimeSpan grace)
     {
         foreach (var input in inputs)
         {
@@ -115,12 +104,7 @@ internal sealed class PendingInput : IDisposable
         }
         catch (AggregateException)
         {
-            // Each worker records its own failure.
-        }
-
-        foreach (var input in inputs)
-        {
-            input.Dispose();
+            // Each worker records its own failure; nothing else can surface here.
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using AciTrace.Commands.Transport;
 using AciTrace.Engine;
 using AciTrace.Kube;
@@ -113,13 +112,8 @@ internal sealed class TransportNameSource : IKubeNameSource
         }
 
         using var doc = await client.GetJsonAsync(resource, resource == KubeResource.Namespaces ? null : ns, null, null, null, cts.Token).ConfigureAwait(false);
-        if (!doc.RootElement.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
-        {
-            return [];
-        }
-
-        return items.EnumerateArray()
-            .Select(i => i.TryGetProperty("metadata", out var m) && m.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null)
+        return doc.RootElement.Prop("items").Items()
+            .Select(i => i.Path("metadata", "name").Str())
             .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
     }
 
