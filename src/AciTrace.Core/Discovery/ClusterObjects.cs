@@ -74,7 +74,8 @@ public sealed record ServiceInfo(
     IReadOnlyList<IPAddress> ClusterIPs,
     bool Headless,
     IReadOnlyList<ServicePortInfo> Ports,
-    IReadOnlyDictionary<string, string> Selector)
+    IReadOnlyDictionary<string, string> Selector,
+    string Uid = "")
 {
     public string Key => $"{Namespace}/{Name}";
 
@@ -101,12 +102,12 @@ public sealed record ServiceInfo(
             ports.Add(new ServicePortInfo(p.Prop("name").Str(), port, p.Prop("protocol").Str() ?? "TCP", targetNumber, targetName));
         }
         return new ServiceInfo(meta.Prop("namespace").Str() ?? "", meta.Prop("name").Str() ?? "",
-            spec.Prop("type").Str() ?? "ClusterIP", ips, headless, ports, spec.Prop("selector").StringMap());
+            spec.Prop("type").Str() ?? "ClusterIP", ips, headless, ports, spec.Prop("selector").StringMap(), meta.Prop("uid").Str() ?? "");
     }
 }
 
 /// <summary>One endpoint of an EndpointSlice with the pod it targets.</summary>
-public sealed record EndpointInfo(IReadOnlyList<IPAddress> Addresses, bool Ready, string? NodeName, string? PodNamespace, string? PodName);
+public sealed record EndpointInfo(IReadOnlyList<IPAddress> Addresses, bool Ready, string? NodeName, string? PodNamespace, string? PodName, string? PodUid = null);
 
 /// <summary>A port of an EndpointSlice (the resolved target port).</summary>
 public sealed record EndpointPortInfo(string? Name, int Port, string Protocol);
@@ -127,7 +128,7 @@ public sealed record EndpointSliceInfo(string Namespace, string Name, string Add
             var target = e.Prop("targetRef");
             var isPod = target.Prop("kind").Str() is null or "Pod";
             endpoints.Add(new EndpointInfo(addrs, ready, e.Prop("nodeName").Str(),
-                isPod ? target.Prop("namespace").Str() : null, isPod ? target.Prop("name").Str() : null));
+                isPod ? target.Prop("namespace").Str() : null, isPod ? target.Prop("name").Str() : null, isPod ? target.Prop("uid").Str() : null));
         }
         var ports = slice.Prop("ports").Items()
             .Where(p => p.Prop("port").Int() is not null)

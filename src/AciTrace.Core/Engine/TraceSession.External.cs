@@ -15,7 +15,7 @@ public sealed partial class TraceSession
         {
             var extIp = InputValidation.ParseIPAddressStrict(_r.DestinationAddress!, "DestinationAddress");
             // The destination address decides the family of the source address.
-            var srcTask = _s.ResolvePodAsync(srcNs, _r.SourceName, "source", extIp.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6, _ct);
+            var srcTask = ResolvePodAsync(srcNs, _r.SourceName, "source", extIp.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6);
             await systemNs.ConfigureAwait(false);
             var src = await srcTask.ConfigureAwait(false);
             if (src.HostNetwork)
@@ -72,8 +72,8 @@ public sealed partial class TraceSession
         /// </summary>
         private async Task<IReadOnlyList<LegOutcome>> SnatReplyAsync(ResolvedPod src, IPAddress extIp, IPAddress snatIp, L4 reply, List<string> notes)
         {
-            var facts = await _s.NodeFactsAsync(src.System!, _ct).ConfigureAwait(false);
-            var snat = facts.Snats.FirstOrDefault(f => f.SnatIp == snatIp.ToString());
+            var state = await _s._facts.StateAsync(src.System!, _ct).ConfigureAwait(false);
+            var snat = state.Snats.FirstOrDefault(f => f.SnatIp == snatIp.ToString());
             var uplink = snat?.InterfaceName ?? AciTables.DefaultUplinks[0];
             var snatPort = reply.DestinationPort is null ? null : snat?.PortRanges.FirstOrDefault()?.Start ?? reply.DestinationPort;
             var arriving = PacketPlanner.Ip(PortRef.Named(uplink), PacketPlanner.RouterMac, snat?.InterfaceMac, extIp, snatIp,

@@ -12,11 +12,11 @@ public sealed partial class TraceSession
 
         private async Task<IReadOnlyList<AciTraceSummary>> PodTraceAsync(string srcNs, string dstNs, Task<string> systemNs)
         {
-            var srcTask = _s.ResolvePodAsync(srcNs, _r.SourceName, "source", _r.PreferIPv6, _ct);
-            var dstTask = _s.ResolvePodAsync(dstNs, _r.DestinationName!, "destination", _r.PreferIPv6, _ct);
+            var pair = ResolveAsync(PlaceAsync(srcNs, _r.SourceName, "source", _r.PreferIPv6),
+                PlaceAsync(dstNs, _r.DestinationName!, "destination", _r.PreferIPv6));
             await systemNs.ConfigureAwait(false);
-            var src = await srcTask.ConfigureAwait(false);
-            var dst = await dstTask.ConfigureAwait(false);
+            var resolved = await pair.ConfigureAwait(false);
+            var (src, dst) = (resolved[0], resolved[1]);
             if (_r.PreferIPv6 && (!src.IsIPv6 || !dst.IsIPv6))
             {
                 var single = !src.IsIPv6 ? src : dst;
@@ -153,7 +153,7 @@ public sealed partial class TraceSession
         {
             if (sameNode || from.HostNetwork || to.HostNetwork || from.Epg is null || to.Epg is null || from.System is null) return null;
             if (from.Epg.Uri == to.Epg.Uri) return null;
-            var dump = (await _s.NodeFactsAsync(from.System, _ct).ConfigureAwait(false)).Facts.PolicyDump;
+            var dump = (await _s._facts.PolicyAsync(from.System, _ct).ConfigureAwait(false)).Dump;
             if (dump is null) return null;
             var contracts = dump.ContractsBetween(from.Epg, to.Epg);
             if (contracts.Count > 0 && Explain.ContractMatcher.Allows(contracts, l4.Protocol, from.IsIPv6, l4.SourcePort, l4.DestinationPort))

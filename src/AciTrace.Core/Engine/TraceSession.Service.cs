@@ -15,7 +15,7 @@ public sealed partial class TraceSession
 
         private async Task<AciTraceSummary[]> ServiceTraceAsync(string srcNs, string svcNs, Task<string> systemNs)
         {
-            var srcTask = _s.ResolvePodAsync(srcNs, _r.SourceName, "source", _r.PreferIPv6, _ct);
+            var srcTask = ResolvePodAsync(srcNs, _r.SourceName, "source", _r.PreferIPv6);
             var svc = await _s._discovery.ServiceAsync(svcNs, _r.DestinationName!, _ct).ConfigureAwait(false);
             await systemNs.ConfigureAwait(false);
             var src = await srcTask.ConfigureAwait(false);
@@ -38,9 +38,7 @@ public sealed partial class TraceSession
             var l4 = new L4(proto, _r.SourcePort ?? DefaultSourcePort, port.Port);
             var id = _traceId = $"{src.Pod.Key} -> svc/{svc.Key} {Label(l4)}";
             // Request: through DNAT on the source node.
-            var srcFacts = await _s.NodeFactsAsync(src.System!, _ct).ConfigureAwait(false);
-            var localBackends = slices.SelectMany(x => x.Endpoints).Where(e => e.NodeName == src.Node)
-                .SelectMany(e => e.Addresses).Select(a => srcFacts.Facts.EndpointByIp(a.ToString())?.HostInterface).OfType<string>().ToList();
+            var localBackends = await LocalBackendVethsAsync(src, svc, slices).ConfigureAwait(false);
             var targetPort = slices.SelectMany(x => x.Ports).FirstOrDefault(x => x.Name == port.Name && x.Protocol.Equals(proto.ToString(), StringComparison.OrdinalIgnoreCase))?.Port
                 ?? port.TargetPortNumber ?? port.Port;
             // Kept for explaining an egress drop at br-access, which sees the ClusterIP (before the DNAT).
@@ -74,7 +72,7 @@ public sealed partial class TraceSession
                     backendL4 = l4 with { DestinationPort = targetPort };
                     if (target?.PodName is { } podName && target.PodNamespace is { } podNs)
                     {
-                        backend = await _s.ResolvePodAsync(podNs, podName, "backend", _r.PreferIPv6, _ct).ConfigureAwait(false);
+                        backend = await ResolvePodAsync(podNs, podName, "backend", _r.PreferIPv6).ConfigureAwait(false);
                         _pods.Add(backend);
                         notes.Add($"Service {svc.Key} {clusterIp}:{port.Port} was load-balanced to {backend.Pod.Key} {backendIp}:{targetPort}.");
                         fabric = backend.Node != src.Node && !backend.HostNetwork
@@ -144,6 +142,21 @@ public sealed partial class TraceSession
             }
             var outcomes = await RunLegsAsync(legs).ConfigureAwait(false);
             return Summarize(id, "Service", TraceDirection.Reply, "svc/" + svc.Key, client.Pod.Key, clusterIp, client.Address, reply, outcomes, notes, endsAtNode: false);
+        }
+
+        /// <summary>
+        /// The veths of the Service's endpoints on the source node (a delivery there ends the request), from those
+        /// pods' endpoint files; the Service's own files come along for naming its flows.
+        /// </summary>
+        private async Task<IReadOnlyList<string>> LocalBackendVethsAsync(ResolvedPod src, ServiceInfo svc, IReadOnlyList<EndpointSliceInfo> slices)
+        {
+            var local = slices.SelectMany(x => x.Endpoints).Where(e => e.NodeName == src.Node && !string.IsNullOrEmpty(e.PodUid)).ToList();
+            var keys = local.Select(e => NodeFactsScript.PodKey(e.PodUid!)).Distinct().ToList();
+            if (!string.IsNullOrEmpty(svc.Uid)) keys.Add(NodeFactsScript.ServiceKey(svc.Uid));
+            var read = await _s._facts.FilesAsync(src.System!, keys, _ct).ConfigureAwait(false);
+            foreach (var files in read) _files.Add(src.Node, files);
+            var addresses = local.SelectMany(e => e.Addresses).Select(a => a.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return read.SelectMany(f => f.Endpoints).Where(ep => ep.Ips.Any(addresses.Contains)).Select(ep => ep.HostInterface).OfType<string>().Distinct().ToList();
         }
     }
 }

@@ -21,11 +21,8 @@ public sealed partial class TraceSession : ITraceSession
 {
     private readonly IKubeClient _kube;
     private readonly ClusterDiscovery _discovery;
-    private readonly AsyncCache<string, NodeFactsEntry> _nodeFacts = new();
-    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, OvsPortMap>> _portMaps = new(StringComparer.Ordinal);
+    private readonly NodeFactsStore _facts;
     private readonly bool _ownsClient;
-
-    private sealed record NodeFactsEntry(NodeFacts Facts, IReadOnlyList<SnatFile> Snats, IReadOnlyList<string> Warnings);
 
 
     public TraceSession(IKubeClient kube, bool ownsClient = false)
@@ -33,6 +30,7 @@ public sealed partial class TraceSession : ITraceSession
         _kube = kube;
         _ownsClient = ownsClient;
         _discovery = new ClusterDiscovery(kube);
+        _facts = new NodeFactsStore(kube);
         _kube.CommandStarting += ReportCommand;
     }
 
@@ -134,30 +132,8 @@ public sealed partial class TraceSession : ITraceSession
 
     // ---- shared, cached facts ----
 
-    private Task<NodeFactsEntry> NodeFactsAsync(NodeSystemPods system, CancellationToken ct) =>
-        _nodeFacts.GetAsync(system.Node, async node =>
-        {
-            var result = await OnNode(node, () => _kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
-                NodeFactsScript.Argv, ct)).ConfigureAwait(false);
-            var output = NodeFactsScript.Parse(result.Stdout);
-            if (output.PolicyDumpExitCode is null || !output.FilesIntact)
-            {
-                // The script always ends with its end marker: without it the exec stream was cut short (or a file
-                // changed between its size and its bytes being read). Ask once more.
-                result = await OnNode(node, () => _kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
-                    NodeFactsScript.Argv, ct)).ConfigureAwait(false);
-                output = NodeFactsScript.Parse(result.Stdout);
-                if (output.PolicyDumpExitCode is null || !output.FilesIntact)
-                    throw new AciTraceException(ErrorIds.NodeFactsIncomplete, AciErrorKind.InvalidResult,
-                        $"Reading the opflex agent's files on node '{node}' returned incomplete output twice (its stderr: {FirstLine(result.Stderr)}).",
-                        system.Host.Key);
-            }
-            var (facts, snats, warnings) = NodeFactsLoader.Build(node, output);
-            return new NodeFactsEntry(facts, snats, warnings);
-        }, ct);
-
     /// <summary>Runs an exec into a pod of <paramref name="node"/>; an exec the API server cannot hand to that node names the node.</summary>
-    private static async Task<T> OnNode<T>(string node, Func<Task<T>> exec)
+    internal static async Task<T> OnNode<T>(string node, Func<Task<T>> exec)
     {
         try
         {
@@ -173,13 +149,16 @@ public sealed partial class TraceSession : ITraceSession
     private static bool HasTrace(string output) =>
         output.Contains("bridge(\"", StringComparison.Ordinal) || output.Contains("Datapath actions", StringComparison.Ordinal);
 
-    private static string FirstLine(string? text)
+    internal static string FirstLine(string? text)
     {
         var line = (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         return string.IsNullOrEmpty(line) ? "nothing" : line.Length > 300 ? line[..300] : line;
     }
 
-    private async Task<ResolvedPod> ResolvePodAsync(string ns, string name, string role, bool preferV6, CancellationToken ct)
+    /// <summary>A pod as the API server knows it: its address and its node's ACI system pods.</summary>
+    private sealed record PlacedPod(PodInfo Pod, IPAddress Address, NodeSystemPods System, string Role);
+
+    private async Task<PlacedPod> PlacePodAsync(string ns, string name, string role, bool preferV6, CancellationToken ct)
     {
         var pod = await _discovery.PodAsync(ns, name, ct).ConfigureAwait(false);
         if (string.IsNullOrEmpty(pod.NodeName))
@@ -189,16 +168,40 @@ public sealed partial class TraceSession : ITraceSession
             ?? throw new AciTraceException(ErrorIds.PodHasNoAddress, AciErrorKind.ResourceUnavailable,
                 $"The {role} pod {pod.Key} has no IP address (phase {pod.Phase}); wait until it is Running.", pod.Key);
         var system = await _discovery.SystemPodsAsync(pod.NodeName, ct).ConfigureAwait(false);
-        if (pod.HostNetwork) return new ResolvedPod(pod, address, system, null, null);
-        var facts = await NodeFactsAsync(system, ct).ConfigureAwait(false);
-        var ep = facts.Facts.EndpointByIp(address.ToString())
-            ?? throw new AciTraceException(ErrorIds.EndpointFileNotFound, AciErrorKind.ObjectNotFound,
-                $"The opflex agent on node '{pod.NodeName}' has no endpoint file for the {role} pod {pod.Key} ({address}); the host agent has not programmed it (see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host).",
-                pod.Key);
-        EpgInfo? epg = null;
-        if (ep.PolicySpace is { } space && ep.EndpointGroupName is { } group)
-            epg = facts.Facts.PolicyDump?.FindEpg(space, group);
-        return new ResolvedPod(pod, address, system, ep, epg);
+        _facts.Prefetch(system, ct);
+        return new PlacedPod(pod, address, system, role);
+    }
+
+    /// <summary>
+    /// Resolves pods to their endpoints: the API reads first, all at once, then the agent files of the pods on each
+    /// node in one read per node. Errors come in the order of <paramref name="pods"/>.
+    /// </summary>
+    private async Task<IReadOnlyList<ResolvedPod>> ResolvePodsAsync(IReadOnlyList<Task<PlacedPod>> pods, TraceFiles files, CancellationToken ct)
+    {
+        var placed = await Task.WhenAll(pods).ConfigureAwait(false);
+        var byNode = placed.Where(p => !p.Pod.HostNetwork).GroupBy(p => p.System.Node, StringComparer.Ordinal).ToList();
+        var read = await Task.WhenAll(byNode.Select(g =>
+            _facts.FilesAsync(g.First().System, g.Select(p => NodeFactsScript.PodKey(p.Pod.Uid)).Distinct().ToList(), ct))).ConfigureAwait(false);
+        for (int i = 0; i < byNode.Count; i++)
+            foreach (var f in read[i]) files.Add(byNode[i].Key, f);
+        var resolved = new List<ResolvedPod>(placed.Length);
+        foreach (var p in placed)
+        {
+            if (p.Pod.HostNetwork)
+            {
+                resolved.Add(new ResolvedPod(p.Pod, p.Address, p.System, null, null));
+                continue;
+            }
+            var ep = files.On(p.System.Node).SelectMany(f => f.Endpoints).FirstOrDefault(e => e.Ips.Contains(p.Address.ToString(), StringComparer.OrdinalIgnoreCase))
+                ?? throw new AciTraceException(ErrorIds.EndpointFileNotFound, AciErrorKind.ObjectNotFound,
+                    $"The opflex agent on node '{p.Pod.NodeName}' has no endpoint file for the {p.Role} pod {p.Pod.Key} ({p.Address}); the host agent has not programmed it (see kubectl logs -n {p.System.Namespace} {p.System.Host.Name} -c aci-containers-host).",
+                    p.Pod.Key);
+            EpgInfo? epg = null;
+            if (ep.PolicySpace is { } space && ep.EndpointGroupName is { } group)
+                epg = (await _facts.PolicyAsync(p.System, ct).ConfigureAwait(false)).Dump?.FindEpg(space, group);
+            resolved.Add(new ResolvedPod(p.Pod, p.Address, p.System, ep, epg));
+        }
+        return resolved;
     }
 
     // ---- one trace ----
@@ -285,10 +288,9 @@ public sealed partial class TraceSession : ITraceSession
         private async Task<LegOutcome> RunLegAsync(TraceLeg leg)
         {
             var clock = Stopwatch.StartNew();
-            var factsTask = _s.NodeFactsAsync(leg.System, _ct);
-            var traceArgs = leg.Command.ToArgv().Skip(2).ToList();
-            var needPorts = !_s._portMaps.ContainsKey(leg.Node);
-            var argv = needPorts ? OvsLegScript.ArgvWithPortMaps(traceArgs) : leg.Command.ToArgv();
+            var stateTask = _s._facts.StateAsync(leg.System, _ct);
+            var portMapsTask = _s._facts.PortMapsAsync(leg.System, _ct);
+            var argv = leg.Command.ToArgv();
             Emit(new ProgressEvent("Tracing", $"leg {leg.Number}: {leg.Description}", 30));
             Emit(new VerboseEvent($"[{leg.Node}] {CommandLineText.Format(leg.Command.ToArgv())}"));
             var result = await OnNode(leg.Node, () => _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct)).ConfigureAwait(false);
@@ -303,26 +305,18 @@ public sealed partial class TraceSession : ITraceSession
                         $"ofproto/trace on node '{leg.Node}' printed no trace twice (its stderr: {FirstLine(result.Stderr)}).", leg.Command.Flow);
             }
             var text = result.Stdout;
-            if (needPorts)
-            {
-                var (access, integration, trace) = OvsLegScript.Split(text);
-                _s._portMaps.TryAdd(leg.Node, new Dictionary<string, OvsPortMap>(StringComparer.Ordinal)
-                {
-                    [AciTables.DefaultAccessBridgeName] = OvsPortMap.Parse(access),
-                    [AciTables.DefaultIntegrationBridgeName] = OvsPortMap.Parse(integration),
-                });
-                text = trace;
-            }
             Emit(new VerboseEvent($"[{leg.Node}] ofproto/trace output:\n{text}"));
-            var entry = await factsTask.ConfigureAwait(false);
-            foreach (var w in entry.Warnings) Emit(new WarningEvent(w));
-            var portMaps = _s._portMaps[leg.Node];
-            var facts = NodeFactsLoader.WithPortMaps(entry.Facts, portMaps);
+            var state = await stateTask.ConfigureAwait(false);
+            var traceFiles = _files.On(leg.Node);
+            foreach (var w in state.Warnings.Concat(traceFiles.SelectMany(f => f.Warnings)).Distinct())
+                Emit(new WarningEvent(w));
+            var portMaps = await portMapsTask.ConfigureAwait(false);
+            var facts = NodeFactsLoader.Compose(leg.Node, state, traceFiles, portMaps);
             var parsed = OvsTraceParser.Parse(text);
             if (parsed.Error is { } err)
                 throw new AciTraceException(ErrorIds.OvsTraceFailed, AciErrorKind.InvalidResult,
                     $"ofproto/trace on node '{leg.Node}' failed: {err.Trim()}", leg.Command.Flow);
-            var judgement = TraceJudge.Judge(parsed, JudgeContextFor(leg, portMaps, entry.Snats));
+            var judgement = TraceJudge.Judge(parsed, JudgeContextFor(leg, portMaps, state.Snats));
             if (judgement.Verdict == TraceVerdict.Drop)
                 foreach (var ns in _pods.Select(p => p.Pod.Namespace).Distinct().ToList())
                 {
@@ -404,6 +398,15 @@ public sealed partial class TraceSession : ITraceSession
         }
         private readonly Dictionary<string, IReadOnlyList<NetworkPolicyInfo>?> _policyCache = new(StringComparer.Ordinal);
         private readonly List<ResolvedPod> _pods = new();
+        private readonly TraceFiles _files = new();
+
+        private Task<PlacedPod> PlaceAsync(string ns, string name, string role, bool preferV6) =>
+            _s.PlacePodAsync(ns, name, role, preferV6, _ct);
+
+        private Task<IReadOnlyList<ResolvedPod>> ResolveAsync(params Task<PlacedPod>[] pods) => _s.ResolvePodsAsync(pods, _files, _ct);
+
+        private async Task<ResolvedPod> ResolvePodAsync(string ns, string name, string role, bool preferV6) =>
+            (await ResolveAsync(PlaceAsync(ns, name, role, preferV6)).ConfigureAwait(false))[0];
 
         // ---------------- summaries ----------------
 

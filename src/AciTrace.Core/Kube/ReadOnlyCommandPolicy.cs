@@ -12,7 +12,7 @@ namespace AciTrace.Kube;
 /// <item><c>ovs-ofctl [-O OpenFlow1x] show|dump-flows|dump-groups BRIDGE</c>; dump-flows may add one <c>table=N</c></item>
 /// <item><c>ovs-vsctl show</c>, <c>ovs-vsctl list-ports BRIDGE</c></item>
 /// <item><c>cat FILE</c> / <c>ls DIR</c> directly in the opflex agent's endpoints, services, snats or ids folder</item>
-/// <item><c>gbp_inspect</c> queries (<c>-fprq DmtreeRoot -t dump</c> and similar; no watch, no socket override)</item>
+/// <item><c>gbp_inspect</c> queries (<see cref="GbpInspectArguments"/>: <c>-fprq GbpEpGroup -t dump</c> and similar; nothing that writes, no other socket)</item>
 /// <item><c>/bin/sh -c SCRIPT</c> only for a script text registered in <see cref="InPodScripts"/></item>
 /// </list>
 /// </summary>
@@ -74,9 +74,12 @@ public static class ReadOnlyCommandPolicy
     private static bool IsScript(IReadOnlyList<string> argv) =>
         argv.Count >= 3 && argv[0] is "sh" or "/bin/sh" && argv[1] == "-c"
         && InPodScripts.All.Values.FirstOrDefault(s => s.Text == argv[2]) is { } script
-        && (argv.Count == 3
-            || (script.TakesTraceArguments && argv.Count >= 6 && argv[3] == "sh"
-                && CheckAppctl(new[] { "ovs-appctl", "ofproto/trace" }.Concat(argv.Skip(4)).ToList()) is null));
+        && script.Arguments switch
+        {
+            InPodScriptArguments.AgentFileKeys => argv.Count >= 5 && argv.Count - 4 <= AciTrace.Discovery.NodeFactsScript.MaxKeys
+                && argv[3] == "sh" && argv.Skip(4).All(AciTrace.Discovery.NodeFactsScript.IsKey),
+            _ => argv.Count == 3,
+        };
 
     private static string? CheckAppctl(IReadOnlyList<string> argv)
     {
@@ -150,40 +153,8 @@ public static class ReadOnlyCommandPolicy
             : $"'{Printable(argv[1])}' is not one of {string.Join(", ", AgentStateDirectories)}";
     }
 
-    /// <summary>
-    /// gbp_inspect options: -f (follow refs), -p (properties), -r (recursive), -q CLASS, -u URI, -t dump|tree|list,
-    /// combinable as one group like <c>-fprq CLASS</c>. Watch (-w), socket (-s) and anything else are refused.
-    /// </summary>
-    private static string? CheckGbpInspect(IReadOnlyList<string> argv)
-    {
-        bool hasQuery = false;
-        for (int i = 1; i < argv.Count; i++)
-        {
-            string arg = argv[i];
-            if (arg.Length < 2 || arg[0] != '-') return $"unexpected gbp_inspect argument '{Printable(arg)}'";
-            for (int k = 1; k < arg.Length; k++)
-            {
-                char opt = arg[k];
-                if (opt is 'f' or 'p' or 'r') continue;
-                if (opt is not ('q' or 'u' or 't')) return $"gbp_inspect option -{Printable(opt.ToString())} is not allowed (only -f -p -r -q -u -t)";
-                if (k != arg.Length - 1 || i + 1 >= argv.Count) return $"gbp_inspect option -{opt} needs a value";
-                string value = argv[++i];
-                string? bad = opt switch
-                {
-                    'q' => value.Length is > 0 and <= 128 && value.All(char.IsAsciiLetterOrDigit) ? null : "is not a class name",
-                    'u' => IsUri(value) ? null : "is not a policy URI",
-                    _ => value is "dump" or "tree" or "list" ? null : "is not an output type (dump, tree, list)",
-                };
-                if (bad is not null) return $"gbp_inspect -{opt} '{Printable(value)}' {bad}";
-                hasQuery |= opt is 'q' or 'u';
-            }
-        }
-        return hasQuery ? null : "gbp_inspect needs a query (-q CLASS or -u URI)";
-    }
-
-    private static bool IsUri(string value) =>
-        value.Length is > 1 and <= 1024 && value[0] == '/' && !value.Contains("/../") && !value.EndsWith("/..", StringComparison.Ordinal)
-        && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '%' or '+' or '.' or '_' or '-' or '|' or '~');
+    private static string? CheckGbpInspect(IReadOnlyList<string> argv) =>
+        GbpInspectArguments.TryParse(argv, out _, out var error) ? null : error;
 
     private static string Printable(string s) => InputValidationException.Printable(s);
 }

@@ -186,7 +186,7 @@ public static partial class LabExecAllowlist
     }
 
     private static string? CheckGbpInspect(IReadOnlyList<string> argv) =>
-        GbpInspectQuery.TryParse(argv, out _, out string error) ? null : error;
+        AciTrace.Kube.GbpInspectArguments.TryParse(argv, out _, out string? error) ? null : error;
 
     private static bool IsName(string s) => BridgeName().IsMatch(s);
 
@@ -205,56 +205,4 @@ public static partial class LabExecAllowlist
 
     [GeneratedRegex(@"^(--format=(table|list|json|csv|html)|--columns=[A-Za-z0-9_,:]+|--data=(bare|string|json))$")]
     private static partial Regex VsctlValueOption();
-}
-
-/// <summary>A parsed read-only <c>gbp_inspect</c> command line (<c>-fprq DmtreeRoot -t dump</c> and the like).</summary>
-public sealed record GbpInspectQuery(bool Follow, bool Properties, bool Recursive, string? ClassName, string? Uri, string Type)
-{
-    /// <summary>Parses getopt-style flags (clusters like <c>-fprq</c> allowed); false with a message for anything else.</summary>
-    public static bool TryParse(IReadOnlyList<string> argv, out GbpInspectQuery query, out string error)
-    {
-        query = new GbpInspectQuery(false, false, false, null, null, "tree");
-        error = "";
-        bool f = false, p = false, r = false;
-        string? cls = null, uri = null, type = "tree";
-        for (int i = 1; i < argv.Count; i++)
-        {
-            string a = argv[i];
-            if (a.Length < 2 || a[0] != '-' || a[1] == '-')
-            {
-                error = $"aci-lab: refused by the read-only exec allowlist: unexpected gbp_inspect argument {a}";
-                return false;
-            }
-            for (int k = 1; k < a.Length; k++)
-            {
-                char c = a[k];
-                if (c is 'f') f = true;
-                else if (c is 'p') p = true;
-                else if (c is 'r') r = true;
-                else if (c is 'q' or 'u' or 't')
-                {
-                    string? value = k + 1 < a.Length ? a[(k + 1)..] : i + 1 < argv.Count ? argv[++i] : null;
-                    if (value is null)
-                    {
-                        error = $"aci-lab: refused by the read-only exec allowlist: gbp_inspect -{c} needs a value";
-                        return false;
-                    }
-                    if (c == 'q') cls = value; else if (c == 'u') uri = value; else type = value;
-                    break;
-                }
-                else
-                {
-                    error = $"aci-lab: refused by the read-only exec allowlist: gbp_inspect option -{c} is not allowed (read forms: -f -p -r -q CLASS -u URI -t dump|tree)";
-                    return false;
-                }
-            }
-        }
-        if (type is not ("dump" or "tree"))
-        {
-            error = "aci-lab: refused by the read-only exec allowlist: gbp_inspect -t must be dump or tree";
-            return false;
-        }
-        query = new GbpInspectQuery(f, p, r, cls, uri, type);
-        return true;
-    }
 }

@@ -57,23 +57,13 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
 
     /// <summary>
     /// Runs an allowed fixed script with the node's environment: the agent folder through ACITRACE_AGENT_DIR, the
-    /// node's OVS through OVS_RUNDIR, and a <c>gbp_inspect</c> on PATH that prints the node's policy dump.
+    /// node's OVS through OVS_RUNDIR, and on PATH a <c>gbp_inspect</c> that answers the command lines the tracer's
+    /// scripts run, from this node's policy database (<see cref="PolicyDatabase"/>, the same answers as a direct exec).
     /// </summary>
     private async Task<LabExecResult> ShellAsync(string nodeName, IReadOnlyList<string> argv, CancellationToken ct)
     {
         string nodeDir = NodeDirectory(nodeName);
-        string bin = Path.Combine(nodeDir, "bin");
-        Directory.CreateDirectory(bin);
-        string shim = Path.Combine(bin, "gbp_inspect");
-        if (!File.Exists(shim))
-        {
-            string dump = Path.Combine(nodeDir, PolicyDumpFileName).Replace("'", "'\\''", StringComparison.Ordinal);
-            await File.WriteAllTextAsync(shim + ".tmp",
-                "#!/bin/sh\n# aci-lab: serves this node's policy dump like gbp_inspect -fprq DmtreeRoot -t dump\n" +
-                $"[ -f '{dump}' ] || {{ echo '[error] Could not connect to inspector socket' >&2; exit 1; }}\ncat '{dump}'\n", ct).ConfigureAwait(false);
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(shim + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.Move(shim + ".tmp", shim, overwrite: true);
-        }
+        string bin = await PrepareScriptGbpInspectAsync(nodeDir, ct).ConfigureAwait(false);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["ACITRACE_AGENT_DIR"] = Path.Combine(nodeDir, AgentDirectoryName),
@@ -91,6 +81,62 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
         {
             return LabExecResult.FromText(124, "", $"aci-lab: the script was stopped ({stopped.Reason})\n");
         }
+    }
+
+    /// <summary>File (in a node directory) holding the policy database's answer to <see cref="AciTrace.Discovery.NodePolicyQuery"/>.</summary>
+    private const string TracerQueryAnswerFileName = "gbp_inspect-tracer-query.json";
+
+    /// <summary>
+    /// Writes the node's script-side <c>gbp_inspect</c> (once) and its answer to the tracer's query (again whenever the
+    /// policy dump changed); returns the folder to put on PATH. A node without a readable dump has no answer, so the
+    /// tool fails there as it does when the agent's inspector socket is missing.
+    /// </summary>
+    private async Task<string> PrepareScriptGbpInspectAsync(string nodeDir, CancellationToken ct)
+    {
+        string bin = Path.Combine(nodeDir, "bin");
+        Directory.CreateDirectory(bin);
+        string dump = Path.Combine(nodeDir, PolicyDumpFileName);
+        string answer = Path.Combine(nodeDir, TracerQueryAnswerFileName);
+        PolicyDatabase? db = null;
+        if (File.Exists(dump))
+        {
+            try
+            {
+                db = await PolicyDatabaseOfAsync(dump, ct).ConfigureAwait(false);
+            }
+            catch (JsonException)
+            {
+                // an unreadable dump: no answer
+            }
+        }
+        if (db is null) File.Delete(answer);
+        else if (!File.Exists(answer) || File.GetLastWriteTimeUtc(answer) < File.GetLastWriteTimeUtc(dump))
+        {
+            AciTrace.Kube.GbpInspectArguments.TryParse(AciTrace.Discovery.NodePolicyQuery.Argv, out var query, out _);
+            string tmp = $"{answer}.{Guid.NewGuid():N}.tmp";
+            await File.WriteAllBytesAsync(tmp, db.Dump(query!), ct).ConfigureAwait(false);
+            File.Move(tmp, answer, overwrite: true);
+        }
+        string shim = Path.Combine(bin, "gbp_inspect");
+        static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        string text =
+            "#!/bin/sh\n# aci-lab: gbp_inspect inside the tracer's scripts, answered from this node's policy database\n" +
+            "case \"$*\" in\n" +
+            $"  {Quote(string.Join(' ', AciTrace.Discovery.NodePolicyQuery.Argv.Skip(1)))}) f={Quote(answer)};;\n" +
+            $"  '-fprq DmtreeRoot -t dump') f={Quote(dump)};;\n" +
+            "  *) echo \"aci-lab: gbp_inspect $* is not simulated inside scripts\" >&2; exit 1;;\n" +
+            "esac\n" +
+            "[ -f \"$f\" ] || { echo '[error] Could not connect to inspector socket /usr/local/var/run/opflex-agent-ovs-inspect.sock: No such file or directory' >&2; exit 1; }\n" +
+            "cat \"$f\"\n";
+        // Rewritten when it differs: a state directory may hold the shim of an older lab.
+        if (!File.Exists(shim) || await File.ReadAllTextAsync(shim, ct).ConfigureAwait(false) != text)
+        {
+            string tmp = $"{shim}.{Guid.NewGuid():N}.tmp";
+            await File.WriteAllTextAsync(tmp, text, ct).ConfigureAwait(false);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.Move(tmp, shim, overwrite: true);
+        }
+        return bin;
     }
 
     private string? HostPath(string nodeName, string inPodPath, bool allowRoot)
@@ -144,36 +190,38 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
 
     private async Task<LabExecResult> GbpInspectAsync(string nodeName, IReadOnlyList<string> argv, CancellationToken ct)
     {
-        GbpInspectQuery.TryParse(argv, out GbpInspectQuery query, out _);
+        if (!AciTrace.Kube.GbpInspectArguments.TryParse(argv, out var args, out string? error))
+            return LabExecResult.FromText(1, "", error + "\n");
         string file = Path.Combine(NodeDirectory(nodeName), PolicyDumpFileName);
         if (!File.Exists(file))
             return LabExecResult.FromText(1, "", "[error] Could not connect to inspector socket /usr/local/var/run/opflex-agent-ovs-inspect.sock: No such file or directory\n");
-        if (query.Type != "dump")
-            return LabExecResult.FromText(1, "", "aci-lab: only the JSON form (-t dump) of gbp_inspect is simulated\n");
-        byte[] bytes = await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
-        if (query.Uri is null && (query.ClassName is null or "DmtreeRoot")) return new LabExecResult(0, bytes, []);
-
-        JsonArray all;
+        if (args.OutputType != "dump" || args.Unresolved)
+            return LabExecResult.FromText(1, "", "aci-lab: only the JSON form (-t dump) of gbp_inspect is simulated, without -u\n");
+        PolicyDatabase db;
         try
         {
-            all = JsonNode.Parse(bytes)?.AsArray() ?? [];
+            db = await PolicyDatabaseOfAsync(file, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (JsonException e)
         {
             return LabExecResult.FromText(1, "", $"aci-lab: the policy dump of node {nodeName} is not a JSON array: {e.Message}\n");
         }
-        var selected = new JsonArray();
-        foreach (JsonNode? item in all)
+        return new LabExecResult(0, db.Dump(args), []);
+    }
+
+    private readonly Dictionary<string, (DateTime Written, long Length, PolicyDatabase Db)> _policies = new(StringComparer.Ordinal);
+
+    /// <summary>The node's policy database, read again only when its dump file changed (a policy change in the lab).</summary>
+    private async Task<PolicyDatabase> PolicyDatabaseOfAsync(string file, CancellationToken ct)
+    {
+        var info = new FileInfo(file);
+        lock (_policies)
         {
-            if (item is not JsonObject o) continue;
-            string uri = o["uri"]?.GetValueKind() == JsonValueKind.String ? o["uri"]!.GetValue<string>() : "";
-            string subject = o["subject"]?.GetValueKind() == JsonValueKind.String ? o["subject"]!.GetValue<string>() : "";
-            bool match = query.Uri is not null
-                ? uri == query.Uri || (query.Recursive && uri.StartsWith(query.Uri.TrimEnd('/') + "/", StringComparison.Ordinal))
-                : subject == query.ClassName;
-            if (match) selected.Add(o.DeepClone());
+            if (_policies.TryGetValue(file, out var known) && known.Written == info.LastWriteTimeUtc && known.Length == info.Length) return known.Db;
         }
-        return LabExecResult.FromText(0, selected.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", "");
+        var db = PolicyDatabase.Load(await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false));
+        lock (_policies) _policies[file] = (info.LastWriteTimeUtc, info.Length, db);
+        return db;
     }
 
     private async Task<LabExecResult> OvsAsync(string nodeName, string tool, IReadOnlyList<string> argv, CancellationToken ct)

@@ -30,7 +30,7 @@ public sealed class KubectlExecTests(LabApiFixture lab) : IClassFixture<LabApiFi
         KubectlResult dump = await ExecHost("gbp_inspect", "-fprq", "DmtreeRoot", "-t", "dump");
         Assert.True(dump.ExitCode == 0, dump.ToString());
         Assert.StartsWith("""[{"subject":"DmtreeRoot","uri":"/",""", dump.Stdout);
-        KubectlResult one = await ExecHost("gbp_inspect", "-fpr", "-u", "/PolicyUniverse/PolicySpace/kube/GbpEpGroup/kube%7cdemo/GbpeInstContext/", "-t", "dump");
+        KubectlResult one = await ExecHost("gbp_inspect", "-fprq", "GbpeInstContext,/PolicyUniverse/PolicySpace/kube/GbpEpGroup/kube%7cdemo/GbpeInstContext/", "-t", "dump");
         Assert.True(one.ExitCode == 0, one.ToString());
         Assert.Contains("\"encapId\"", one.Stdout);
         Assert.DoesNotContain("DmtreeRoot", one.Stdout);

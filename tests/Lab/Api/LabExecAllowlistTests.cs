@@ -82,7 +82,10 @@ public sealed class LabExecAllowlistTests
     [Theory]
     [InlineData("gbp_inspect -fprq DmtreeRoot -t dump", true)]
     [InlineData("gbp_inspect -f -p -r -q DmtreeRoot -tdump", true)]
-    [InlineData("gbp_inspect -u /PolicyUniverse/ -r -t dump", true)]
+    [InlineData("gbp_inspect -rq GbpEpGroup,/PolicyUniverse/PolicySpace/kube/GbpEpGroup/x/ -t dump", true)]
+    [InlineData("gbp_inspect -fprq GbpEpGroup -q GbpeL24Classifier -t dump", true)]
+    [InlineData("gbp_inspect -u /PolicyUniverse/ -r -t dump", false)]
+    [InlineData("gbp_inspect -o /tmp/x -q DmtreeRoot", false)]
     [InlineData("gbp_inspect -q GbpEpGroup", true)]
     [InlineData("gbp_inspect -fprq DmtreeRoot -t yaml", false)]
     [InlineData("gbp_inspect --socket /tmp/x.sock -q DmtreeRoot", false)]
@@ -104,11 +107,10 @@ public sealed class LabExecAllowlistTests
     [Fact]
     public void OnlyTheTracersFixedScriptsRunThroughSh()
     {
-        Assert.True(LabExecAllowlist.Check(LabExecAllowlist.HostRole, "opflex-agent", AciTrace.Discovery.NodeFactsScript.Argv).Allowed);
-        var trace = AciTrace.Discovery.OvsLegScript.ArgvWithPortMaps(["br-access", "in_port=veth1,tcp,nw_src=10.2.0.10,nw_dst=10.2.0.11,tcp_dst=80"]);
-        Assert.True(LabExecAllowlist.Check(LabExecAllowlist.OpenVswitchRole, Ovs, trace).Allowed);
-        var injected = AciTrace.Discovery.OvsLegScript.ArgvWithPortMaps(["br-access", "in_port=1;ovs-ofctl del-flows br-int"]);
-        Assert.Equal(126, LabExecAllowlist.Check(LabExecAllowlist.OpenVswitchRole, Ovs, injected).ExitCode);
+        var facts = AciTrace.Discovery.NodeFactsScript.Argv(["node", "pod=0006dcd9-b1e8-4fc1-aaaf-254c65fa1990"]);
+        Assert.True(LabExecAllowlist.Check(LabExecAllowlist.HostRole, "opflex-agent", facts).Allowed);
+        var injected = AciTrace.Discovery.NodeFactsScript.Argv(["pod=x;rm -rf /"]);
+        Assert.Equal(126, LabExecAllowlist.Check(LabExecAllowlist.HostRole, "opflex-agent", injected).ExitCode);
         Assert.Equal(126, LabExecAllowlist.Check(LabExecAllowlist.OpenVswitchRole, Ovs, ["sh", "-c", "ovs-ofctl del-flows br-int"]).ExitCode);
     }
 }

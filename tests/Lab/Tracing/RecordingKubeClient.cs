@@ -19,6 +19,11 @@ public sealed class RecordingKubeClient(IKubeClient inner) : IKubeClient
 
     public IReadOnlyList<IReadOnlyList<string>> ExecArgv => [.. _calls.Where(c => c.Argv is not null).Select(c => c.Argv!)];
 
+    private readonly ConcurrentQueue<(string Pod, IReadOnlyList<string> Argv, long Bytes)> _outputs = new();
+
+    /// <summary>Every finished exec: the pod, the argv and how many stdout bytes came back.</summary>
+    public IReadOnlyList<(string Pod, IReadOnlyList<string> Argv, long Bytes)> ExecOutputs => [.. _outputs];
+
     public long Execs => inner.Execs;
 
     public long ApiReads => inner.ApiReads;
@@ -45,13 +50,20 @@ public sealed class RecordingKubeClient(IKubeClient inner) : IKubeClient
     public Task<ExecResult> ExecAsync(string ns, string pod, string? container, IReadOnlyList<string> argv, CancellationToken cancellationToken)
     {
         _calls.Enqueue(new KubeCall("exec", ns, pod, argv.ToArray()));
-        return inner.ExecAsync(ns, pod, container, argv, cancellationToken);
+        return Recorded(pod, argv, inner.ExecAsync(ns, pod, container, argv, cancellationToken), r => System.Text.Encoding.UTF8.GetByteCount(r.Stdout));
     }
 
     public Task<ExecBytesResult> ExecBytesAsync(string ns, string pod, string? container, IReadOnlyList<string> argv, CancellationToken cancellationToken)
     {
         _calls.Enqueue(new KubeCall("exec", ns, pod, argv.ToArray()));
-        return inner.ExecBytesAsync(ns, pod, container, argv, cancellationToken);
+        return Recorded(pod, argv, inner.ExecBytesAsync(ns, pod, container, argv, cancellationToken), r => r.Stdout.Length);
+    }
+
+    private async Task<T> Recorded<T>(string pod, IReadOnlyList<string> argv, Task<T> exec, Func<T, long> bytes)
+    {
+        var result = await exec.ConfigureAwait(false);
+        _outputs.Enqueue((pod, argv.ToArray(), bytes(result)));
+        return result;
     }
 
     public Task<string?> GetContextNamespaceAsync(CancellationToken cancellationToken)
@@ -64,13 +76,11 @@ public sealed class RecordingKubeClient(IKubeClient inner) : IKubeClient
     public IReadOnlyList<(string Bridge, string Flow)> TraceFlows() =>
         ExecArgv.Select(TraceFlowOf).OfType<(string, string)>().ToList();
 
-    /// <summary>(bridge, flow) of a direct <c>ovs-appctl ofproto/trace</c> argv or of the port-map script form.</summary>
+    /// <summary>(bridge, flow) of an <c>ovs-appctl ofproto/trace</c> argv.</summary>
     public static (string Bridge, string Flow)? TraceFlowOf(IReadOnlyList<string> argv)
     {
         for (int i = 0; i + 2 < argv.Count; i++)
             if (argv[i] == "ofproto/trace") return (argv[i + 1], argv[i + 2]);
-        // "/bin/sh -c SCRIPT sh BRIDGE FLOW [options]": the script runs ofproto/trace with "$@".
-        if (argv.Count >= 6 && argv[0] is "sh" or "/bin/sh" && argv[1] == "-c" && argv[3] == "sh") return (argv[4], argv[5]);
         return null;
     }
 

@@ -208,10 +208,13 @@ public class AciFuzzTests
         Run("node facts", seed, 8008, b =>
         {
             var output = NodeFactsScript.Parse(b);
-            var (facts, snats, warnings) = NodeFactsLoader.Build("node-a", output);
-            Assert.NotNull(warnings);
-            _ = snats.Count;
-            if (output.PolicyDumpExitCode is not null) complete++;
+            var state = NodeFactsLoader.State("node-a", output);
+            var files = NodeFactsLoader.Files("node-a", output, withReadWarnings: true);
+            Assert.NotNull(state.Warnings);
+            _ = state.Snats.Count;
+            var facts = NodeFactsLoader.Compose("node-a", state, new[] { files },
+                new Dictionary<string, OvsPortMap>(StringComparer.Ordinal));
+            if (output.Complete) complete++;
             if (facts.Endpoints.Count > 0) withEndpoints++;
             foreach (var ep in facts.Endpoints) _ = facts.EndpointByIp(ep.Ips.FirstOrDefault() ?? "");
         });

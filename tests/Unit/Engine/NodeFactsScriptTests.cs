@@ -9,17 +9,27 @@ namespace AciTrace.Tests.Unit.Engine;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class NodeFactsScriptTests : IDisposable
 {
+    private const string PodA = "5e1c1a2b-1111-2222-3333-444455556666";
+    private const string PodB = "0006dcd9-b1e8-4fc1-aaaf-254c65fa1990";
+    private const string Svc = "e28127ee-51d5-4c2b-9796-9e2c44008573";
+
     private readonly string _dir = Directory.CreateTempSubdirectory("acitrace-facts-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static byte[] RunScript(string agentDir, string binDir)
+    /// <summary>Runs the registered script with real /bin/sh, as the exec in the host pod does.</summary>
+    private static byte[] RunScript(string agentDir, params string[] keys) => RunScriptWith(agentDir, null, keys);
+
+    private static byte[] RunScriptWith(string agentDir, string? binDir, params string[] keys)
     {
-        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in NodeFactsScript.Argv.Skip(1)) psi.ArgumentList.Add(a);
+        var argv = NodeFactsScript.Argv(keys);
+        Assert.True(ReadOnlyCommandPolicy.IsAllowed(argv, out var why), why);
+        var psi = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
         psi.Environment["ACITRACE_AGENT_DIR"] = agentDir;
-        psi.Environment["PATH"] = binDir + ":/usr/bin:/bin";
+        if (binDir is not null) psi.Environment["PATH"] = binDir + ":/usr/bin:/bin";
         using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
         using var ms = new MemoryStream();
         p.StandardOutput.BaseStream.CopyTo(ms);
         p.WaitForExit();
@@ -27,95 +37,161 @@ public sealed class NodeFactsScriptTests : IDisposable
         return ms.ToArray();
     }
 
-    [Fact]
-    public void ScriptOutputRoundTripsEveryFileByteExactAndTheDump()
+    private string AgentWithTwoPodsAndAService(out string epA, out byte[] id)
     {
         var agent = Path.Combine(_dir, "agent");
         foreach (var d in new[] { "endpoints", "services", "snats", "ids" }) Directory.CreateDirectory(Path.Combine(agent, d));
-        var ep = "{\"uuid\":\"u1\",\"mac\":\"9e:8f:11:02:00:0a\",\"ip\":[\"10.2.0.10\"]}";
-        File.WriteAllText(Path.Combine(agent, "endpoints", "u1.ep"), ep);
-        File.WriteAllText(Path.Combine(agent, "services", "s1.service"), "{\"uuid\":\"s1\"}\n@@ACITRACE file 1 x\n");
-        var id = OpflexIdFile.Write(new[] { (1u, "/PolicyUniverse/PolicySpace/kube/GbpBridgeDomain/bd/"), (2u, "a\nb\u0000c") });
+        epA = "{\"uuid\":\"" + PodA + "_c1_veth1\",\"mac\":\"9e:8f:11:02:00:0a\",\"ip\":[\"10.2.0.10\"]}";
+        File.WriteAllText(Path.Combine(agent, "endpoints", PodA + "_c1_veth1.ep"), epA);
+        File.WriteAllText(Path.Combine(agent, "endpoints", PodB + "_c2_veth2.ep"), "{\"uuid\":\"" + PodB + "_c2_veth2\"}");
+        File.WriteAllText(Path.Combine(agent, "services", Svc + ".service"), "{\"uuid\":\"" + Svc + "\"}\n@@ACITRACE file 1 x\n");
+        File.WriteAllText(Path.Combine(agent, "services", Svc + "-external.service"), "{\"uuid\":\"" + Svc + "-external\"}");
+        File.WriteAllText(Path.Combine(agent, "services", "other.service"), "{\"uuid\":\"other\"}");
+        File.WriteAllText(Path.Combine(agent, "snats", "s.snat"), "{\"uuid\":\"s\"}");
+        id = OpflexIdFile.Write(new[] { (1u, "/PolicyUniverse/PolicySpace/kube/GbpBridgeDomain/bd/"), (2u, "a\nb\u0000c") });
         File.WriteAllBytes(Path.Combine(agent, "ids", "bridgeDomain.id"), id);
-        var bin = Path.Combine(_dir, "bin");
-        Directory.CreateDirectory(bin);
-        var shim = Path.Combine(bin, "gbp_inspect");
-        File.WriteAllText(shim, "#!/bin/sh\necho '[{\"subject\":\"DmtreeRoot\",\"uri\":\"/\"}]'\n");
-        File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
+        return agent;
+    }
 
-        var output = NodeFactsScript.Parse(RunScript(agent, bin));
+    [Fact]
+    public void ReadsOnlyTheFilesOfItsKeysByteExact()
+    {
+        var agent = AgentWithTwoPodsAndAService(out var epA, out var id);
+
+        var output = NodeFactsScript.Parse(RunScript(agent, NodeFactsScript.NodeKey, NodeFactsScript.PodKey(PodA), NodeFactsScript.ServiceKey(Svc)));
 
         Assert.Empty(output.Warnings);
-        Assert.Equal(ep, Encoding.UTF8.GetString(output.Files["endpoints/u1.ep"]));
+        Assert.True(output.Complete && output.FilesIntact);
+        Assert.Equal(
+            new[] { "endpoints/" + PodA + "_c1_veth1.ep", "ids/bridgeDomain.id", "services/" + Svc + "-external.service", "services/" + Svc + ".service", "snats/s.snat" },
+            output.Files.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(epA, Encoding.UTF8.GetString(output.Files["endpoints/" + PodA + "_c1_veth1.ep"]));
         Assert.Equal(id, output.Files["ids/bridgeDomain.id"]);
-        Assert.Contains("@@ACITRACE file 1 x", Encoding.UTF8.GetString(output.Files["services/s1.service"]));
-        Assert.Contains("DmtreeRoot", output.PolicyDumpText);
-        Assert.Equal(0, output.PolicyDumpExitCode);
+        Assert.Contains("@@ACITRACE file 1 x", Encoding.UTF8.GetString(output.Files["services/" + Svc + ".service"]));
         Assert.Equal(2, OpflexIdFile.Parse(output.Files["ids/bridgeDomain.id"]).Map.Count);
     }
 
     [Fact]
-    public void EmptyAgentDirectoryGivesNoFilesAndReportsMissingGbpInspect()
+    public void ThePolicyKeyRunsTheTracersQueryAndKeepsItsStatus()
     {
-        var agent = Path.Combine(_dir, "empty");
-        Directory.CreateDirectory(agent);
-        var output = NodeFactsScript.Parse(RunScript(agent, Path.Combine(_dir, "nobin")));
-        Assert.Empty(output.Files);
-        Assert.NotEqual(0, output.PolicyDumpExitCode);
+        var agent = AgentWithTwoPodsAndAService(out _, out _);
+        var bin = Path.Combine(_dir, "bin");
+        Directory.CreateDirectory(bin);
+        var shim = Path.Combine(bin, "gbp_inspect");
+        // Prints its own arguments so the test sees the exact query the script ran.
+        File.WriteAllText(shim, "#!/bin/sh\nprintf '[{\"subject\":\"GbpEpGroup\",\"uri\":\"/%s/\"}]' \"$*\" | tr ' ' '_'\n");
+        File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
+
+        var output = NodeFactsScript.Parse(RunScriptWith(agent, bin, NodeFactsScript.NodeKey, NodeFactsScript.PolicyKey));
+
+        Assert.True(output.Complete && output.FilesIntact);
+        Assert.Equal(0, output.PolicyExitCode);
+        Assert.Contains("/" + NodePolicyQuery.Command["gbp_inspect ".Length..].Replace(' ', '_') + "/", output.PolicyText);
+        Assert.Contains("ids/bridgeDomain.id", output.Files.Keys);
+
+        var without = NodeFactsScript.Parse(RunScriptWith(agent, Path.Combine(_dir, "nobin"), NodeFactsScript.PolicyKey));
+        Assert.True(without.Complete);
+        Assert.Empty(without.Files);
+        Assert.Equal(127, without.PolicyExitCode);
+    }
+
+    [Fact]
+    public void AllPodsReadsEveryEndpointOfASmallNodeOnly()
+    {
+        var agent = AgentWithTwoPodsAndAService(out _, out _);
+        var small = NodeFactsScript.Parse(RunScript(agent, NodeFactsScript.AllPodsKey, NodeFactsScript.PodKey(PodA)));
+        Assert.True(small.AllEndpointsRead);
+        Assert.Equal(2, small.Files.Keys.Count(k => k.StartsWith("endpoints/", StringComparison.Ordinal)));
+
+        for (int i = 0; i < NodeFactsScript.WholeNodeEndpointLimit; i++)
+            File.WriteAllText(Path.Combine(agent, "endpoints", $"{Guid.NewGuid()}_c_veth{i}.ep"), "{}");
+        var large = NodeFactsScript.Parse(RunScript(agent, NodeFactsScript.AllPodsKey, NodeFactsScript.PodKey(PodA)));
+        Assert.False(large.AllEndpointsRead);
+        Assert.Equal(new[] { "endpoints/" + PodA + "_c1_veth1.ep" }, large.Files.Keys);
+
+        var empty = Path.Combine(_dir, "empty");
+        Directory.CreateDirectory(Path.Combine(empty, "endpoints"));
+        var none = NodeFactsScript.Parse(RunScript(empty, NodeFactsScript.AllPodsKey));
+        Assert.True(none.AllEndpointsRead);
+        Assert.Empty(none.Files);
+    }
+
+    [Fact]
+    public void APodKeyAloneReadsThatPodsEndpointAndNothingElse()
+    {
+        var agent = AgentWithTwoPodsAndAService(out _, out _);
+        var output = NodeFactsScript.Parse(RunScript(agent, NodeFactsScript.PodKey(PodB)));
+        Assert.Equal(new[] { "endpoints/" + PodB + "_c2_veth2.ep" }, output.Files.Keys);
+        Assert.True(output.Complete);
+    }
+
+    [Fact]
+    public void KeysWithoutFilesAndAMissingAgentDirectoryGiveNoFilesButACompleteRead()
+    {
+        var agent = AgentWithTwoPodsAndAService(out _, out _);
+        var none = NodeFactsScript.Parse(RunScript(agent, NodeFactsScript.PodKey("no-such-pod"), NodeFactsScript.ServiceKey("no-such-service")));
+        Assert.Empty(none.Files);
+        Assert.True(none.Complete && none.FilesIntact);
+        var missing = NodeFactsScript.Parse(RunScript(Path.Combine(_dir, "nothing-here"), NodeFactsScript.NodeKey));
+        Assert.Empty(missing.Files);
+        Assert.True(missing.Complete);
+    }
+
+    [Fact]
+    public void EachKeyOwnsExactlyItsFiles()
+    {
+        Assert.True(NodeFactsScript.KeyOwns(NodeFactsScript.PodKey(PodA), "endpoints/" + PodA + "_c1_veth1.ep"));
+        Assert.False(NodeFactsScript.KeyOwns(NodeFactsScript.PodKey(PodA), "endpoints/" + PodB + "_c2_veth2.ep"));
+        Assert.True(NodeFactsScript.KeyOwns(NodeFactsScript.ServiceKey(Svc), "services/" + Svc + ".service"));
+        Assert.True(NodeFactsScript.KeyOwns(NodeFactsScript.ServiceKey(Svc), "services/" + Svc + "-external.service"));
+        Assert.False(NodeFactsScript.KeyOwns(NodeFactsScript.ServiceKey("e28127ee"), "services/" + Svc + ".service"));
+        Assert.True(NodeFactsScript.KeyOwns(NodeFactsScript.NodeKey, "ids/conntrack.id"));
+        Assert.True(NodeFactsScript.EndpointBelongsTo(NodeFactsScript.PodKey(PodA), PodA + "_c1_veth1"));
+        Assert.False(NodeFactsScript.EndpointBelongsTo(NodeFactsScript.PodKey(PodA), PodB + "_c2_veth2"));
+        Assert.False(NodeFactsScript.KeyOwns(NodeFactsScript.NodeKey, "endpoints/" + PodA + "_c1_veth1.ep"));
     }
 
     [Fact]
     public void AListingThatCouldNotRunIsNotIntact()
     {
-        // wc could not be started (E2BIG: too many agent files for one command line): the node's files were not read.
-        var text = "\n@@ACITRACE files\n\n@@ACITRACE data 126\n\n@@ACITRACE gbp\n[]\n@@ACITRACE end 0\n";
+        // wc could not be started (E2BIG, or no wc): the node's files were not read.
+        var text = "\n@@ACITRACE files\n\n@@ACITRACE data 126\n\n@@ACITRACE end\n";
         var output = NodeFactsScript.Parse(Encoding.UTF8.GetBytes(text));
         Assert.False(output.FilesIntact);
         Assert.Contains(output.Warnings, w => w.Contains("too many files", StringComparison.Ordinal));
-        var normal = NodeFactsScript.Parse(Encoding.UTF8.GetBytes("\n@@ACITRACE files\n3 endpoints/a.ep\n\n@@ACITRACE data 1\nabc\n@@ACITRACE gbp\n[]\n@@ACITRACE end 0\n"));
-        Assert.True(normal.FilesIntact);
+        var normal = NodeFactsScript.Parse(Encoding.UTF8.GetBytes("\n@@ACITRACE files\n3 endpoints/a.ep\n\n@@ACITRACE data 1\nabc\n@@ACITRACE end\n"));
+        Assert.True(normal.FilesIntact && normal.Complete);
+        Assert.Null(normal.PolicyExitCode);
         Assert.Equal("abc", Encoding.UTF8.GetString(normal.Files["endpoints/a.ep"]));
     }
 
     [Fact]
-    public void TruncatedOutputNeverThrows()
+    public void TruncatedOutputIsIncompleteAndNeverThrows()
     {
-        var text = "\n@@ACITRACE file 100 endpoints/a.ep\n{\"uuid\"";
-        var output = NodeFactsScript.Parse(Encoding.UTF8.GetBytes(text));
+        var output = NodeFactsScript.Parse(Encoding.UTF8.GetBytes("\n@@ACITRACE files\n100 endpoints/a.ep\n\n@@ACITRACE data 0\n{\"uuid\""));
         Assert.Empty(output.Files);
+        Assert.False(output.Complete && output.FilesIntact);
         Assert.NotEmpty(output.Warnings);
         var random = new Random(7);
         for (var i = 0; i < 2000; i++)
         {
             var bytes = new byte[random.Next(0, 200)];
             random.NextBytes(bytes);
-            var header = Encoding.ASCII.GetBytes("\n@@ACITRACE file ");
+            var header = Encoding.ASCII.GetBytes("\n@@ACITRACE files\n");
             if (i % 2 == 0) header.AsSpan(0, Math.Min(bytes.Length, header.Length)).CopyTo(bytes);
             NodeFactsScript.Parse(bytes);
         }
     }
 
     [Fact]
-    public void FixedScriptsAreAllowedAndTheirTraceArgumentsChecked()
+    public void TheScriptTakesOnlyWellFormedKeys()
     {
-        Assert.True(ReadOnlyCommandPolicy.IsAllowed(NodeFactsScript.Argv, out _));
-        var ok = OvsLegScript.ArgvWithPortMaps(new[] { "br-access", "in_port=veth1,tcp,nw_src=10.2.0.10,nw_dst=10.2.0.11,tcp_dst=80" });
-        Assert.True(ReadOnlyCommandPolicy.IsAllowed(ok, out var why), why);
-        var injected = OvsLegScript.ArgvWithPortMaps(new[] { "br-access", "in_port=1;reboot" });
-        Assert.False(ReadOnlyCommandPolicy.IsAllowed(injected, out _));
-        var otherScript = new[] { "/bin/sh", "-c", OvsLegScript.Text + " ", "sh", "br-int", "in_port=1" };
+        Assert.True(ReadOnlyCommandPolicy.IsAllowed(NodeFactsScript.Argv(new[] { "node", NodeFactsScript.PodKey(PodA) }), out var why), why);
+        Assert.False(ReadOnlyCommandPolicy.IsAllowed(NodeFactsScript.Argv(Array.Empty<string>()), out _));
+        Assert.False(ReadOnlyCommandPolicy.IsAllowed(NodeFactsScript.Argv(new[] { "pod=*" }), out _));
+        Assert.False(ReadOnlyCommandPolicy.IsAllowed(NodeFactsScript.Argv(new[] { "pod=a b" }), out _));
+        Assert.False(ReadOnlyCommandPolicy.IsAllowed(NodeFactsScript.Argv(Enumerable.Repeat("node", NodeFactsScript.MaxKeys + 1)), out _));
+        var otherScript = new[] { "/bin/sh", "-c", NodeFactsScript.Text + " ", "sh", "node" };
         Assert.False(ReadOnlyCommandPolicy.IsAllowed(otherScript, out _));
-        var argsOnFactsScript = NodeFactsScript.Argv.Concat(new[] { "sh", "br-int", "in_port=1" }).ToList();
-        Assert.False(ReadOnlyCommandPolicy.IsAllowed(argsOnFactsScript, out _));
-    }
-
-    [Fact]
-    public void LegScriptOutputSplitsIntoPortMapsAndTrace()
-    {
-        var text = " 1(eth1): addr:aa\n" + OvsLegScript.Separator + "\n 2(vxlan0): addr:bb\n" + OvsLegScript.Separator + "\nFlow: x\n";
-        var (a, i, t) = OvsLegScript.Split(text);
-        Assert.Equal("eth1", OvsPortMap.Parse(a).NameOf(1));
-        Assert.Equal("vxlan0", OvsPortMap.Parse(i).NameOf(2));
-        Assert.Equal("Flow: x\n", t);
     }
 }

@@ -31,9 +31,11 @@ public class ReadOnlyCommandPolicyTests
         new[] { "ls", Root + "/ids/" },
         new[] { "gbp_inspect", "-fprq", "DmtreeRoot", "-t", "dump" },
         new[] { "gbp_inspect", "-prq", "EpdrL2Discovered" },
-        new[] { "gbp_inspect", "-fp", "-u", "/PolicyUniverse/PolicySpace/common/GbpEpGroup/kube%7ckube-default/GbpeInstContext/", "-t", "dump" },
-        new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text },
-        new[] { "sh", "-c", InPodScripts.NodeFacts.Text },
+        new[] { "gbp_inspect", "-fpq", "GbpeInstContext,/PolicyUniverse/PolicySpace/common/GbpEpGroup/kube%7ckube-default/GbpeInstContext/", "-t", "dump" },
+        new[] { "gbp_inspect", "-fprq", "GbpEpGroup", "-q", "GbpeL24Classifier", "-t", "dump" },
+        new[] { "gbp_inspect", "-u", "-x", "-qGbpEpGroup", "-tlist" },
+        new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text, "sh", "node" },
+        new[] { "sh", "-c", InPodScripts.NodeFacts.Text, "sh", "node", "policy", "pod=5e1c1a2b-1111-2222-3333-444455556666", "service=0f3e-uid" },
     };
 
     public static TheoryData<string[], string> Refused() => new()
@@ -86,11 +88,18 @@ public class ReadOnlyCommandPolicyTests
         { new[] { "gbp_inspect", "-q" }, "needs a value" },
         { new[] { "gbp_inspect", "-q", "Dmtree;Root" }, "class name" },
         { new[] { "gbp_inspect", "-t", "json", "-q", "DmtreeRoot" }, "output type" },
-        { new[] { "gbp_inspect", "-u", "/a/../../etc", "-q", "X" }, "policy URI" },
+        { new[] { "gbp_inspect", "-q", "X,/a/../../etc" }, "policy URI" },
+        { new[] { "gbp_inspect", "-u", "/PolicyUniverse/", "-q", "X" }, "unexpected" },
+        { new[] { "gbp_inspect", "-o", "/tmp/out", "-q", "X" }, "not allowed" },
+        { new[] { "gbp_inspect", "--load=/tmp/x", "-q", "X" }, "unexpected" },
         { new[] { "gbp_inspect", "DmtreeRoot" }, "unexpected" },
         { new[] { "sh", "-c", "ovs-ofctl del-flows br-int" }, "fixed scripts" },
-        { new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text + "; reboot" }, "fixed scripts" },
-        { new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text, "extra" }, "fixed scripts" },
+        { new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text + "; reboot", "sh", "node" }, "fixed scripts" },
+        { new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text }, "fixed scripts" },
+        { new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text, "sh", "extra" }, "fixed scripts" },
+        { new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text, "sh", "pod=*" }, "fixed scripts" },
+        { new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text, "sh", "pod=../../etc/x" }, "fixed scripts" },
+        { new[] { "/bin/sh", "-c", InPodScripts.NodeFacts.Text, "x", "node" }, "fixed scripts" },
         { new[] { "bash", "-c", InPodScripts.NodeFacts.Text }, "not an allowed program" },
         { new[] { "/usr/bin/ovs-ofctl", "show", "br-int" }, "not an allowed program" },
         { new[] { "rm", "-rf", "/" }, "not an allowed program" },
@@ -136,7 +145,7 @@ public class ReadOnlyCommandPolicyTests
         foreach (var script in InPodScripts.All.Values)
         {
             Assert.DoesNotContain(script.Text, char.IsControl);
-            Assert.True(ReadOnlyCommandPolicy.IsAllowed(script.ToArgv(), out var reason), reason);
+            Assert.True(ReadOnlyCommandPolicy.IsAllowed(new[] { "/bin/sh", "-c", script.Text, "sh", "node" }, out var reason), reason);
         }
         Assert.Contains(Root, InPodScripts.NodeFacts.Text);
     }
