@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace AciTrace.Aci;
 
 /// <summary>
-/// The opflex agent's policy database as printed by <c>gbp_inspect -fprq DmtreeRoot -t dump</c>: a JSON array of
+/// The opflex agent's policy database, or the part of it a query returned, as printed by <c>gbp_inspect ... -t dump</c>
+/// (<c>-fprq DmtreeRoot</c> for all of it; the tracer reads <see cref="AciTrace.Discovery.NodePolicyQuery"/>): a JSON array of
 /// <c>{subject, uri, properties:[{name,data}], children[], parent_subject, parent_uri, parent_relation}</c>
 /// (research/opflex-pipeline.md 5.3). Indexed by URI (escape-case-insensitive) and subject, with views of EPGs,
 /// contracts, security groups and classifiers.

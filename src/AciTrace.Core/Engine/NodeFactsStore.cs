@@ -25,7 +25,7 @@ internal sealed class NodeFactsStore(IKubeClient kube)
     public Task<IReadOnlyDictionary<string, OvsPortMap>> PortMapsAsync(NodeSystemPods system, CancellationToken ct) =>
         _portMaps.GetAsync(system.Node, async node =>
         {
-            var result = await TraceSession.OnNode(node, () => kube.ExecAsync(system.Namespace, system.OpenvSwitch.Name, ClusterDiscovery.OvsContainer,
+            var result = await NodeExec.OnNode(node, () => kube.ExecAsync(system.Namespace, system.OpenvSwitch.Name, ClusterDiscovery.OvsContainer,
                 PortMapQuery.Argv, ct)).ConfigureAwait(false);
             return OvsPortMap.ParseAll(result.Stdout);
         }, ct);
@@ -164,18 +164,18 @@ internal sealed class NodeFactsStore(IKubeClient kube)
     private async Task<NodeFactsOutput> ReadOutputAsync(NodeSystemPods system, IReadOnlyList<string> keys, CancellationToken ct)
     {
         var argv = NodeFactsScript.Argv(keys);
-        var result = await TraceSession.OnNode(system.Node, () => kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
+        var result = await NodeExec.OnNode(system.Node, () => kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
             argv, ct)).ConfigureAwait(false);
         var output = NodeFactsScript.Parse(result.Stdout);
         if (output.Complete && output.FilesIntact) return output;
         // The script always ends with its end marker: without it the exec stream was cut short (or a file changed
         // between its size and its bytes being read). Ask once more.
-        result = await TraceSession.OnNode(system.Node, () => kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
+        result = await NodeExec.OnNode(system.Node, () => kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,
             argv, ct)).ConfigureAwait(false);
         output = NodeFactsScript.Parse(result.Stdout);
         if (output.Complete && output.FilesIntact) return output;
         throw new AciTraceException(ErrorIds.NodeFactsIncomplete, AciErrorKind.InvalidResult,
-            $"Reading the opflex agent's files on node '{system.Node}' returned incomplete output twice (its stderr: {TraceSession.FirstLine(result.Stderr)}).",
+            $"Reading the opflex agent's files on node '{system.Node}' returned incomplete output twice (its stderr: {NodeExec.FirstLine(result.Stderr)}).",
             system.Host.Key);
     }
 }

@@ -130,31 +130,6 @@ public sealed partial class TraceSession : ITraceSession
         }
     }
 
-    // ---- shared, cached facts ----
-
-    /// <summary>Runs an exec into a pod of <paramref name="node"/>; an exec the API server cannot hand to that node names the node.</summary>
-    internal static async Task<T> OnNode<T>(string node, Func<Task<T>> exec)
-    {
-        try
-        {
-            return await exec().ConfigureAwait(false);
-        }
-        catch (AciTraceException e) when (e.ErrorId == ErrorIds.NodeExecUnavailable)
-        {
-            throw new AciTraceException(e.ErrorId, e.Kind, $"On node '{node}': {e.Message}", e.Target, e);
-        }
-    }
-
-    /// <summary>ofproto/trace always prints a bridge section or datapath actions (errors make the exec fail).</summary>
-    private static bool HasTrace(string output) =>
-        output.Contains("bridge(\"", StringComparison.Ordinal) || output.Contains("Datapath actions", StringComparison.Ordinal);
-
-    internal static string FirstLine(string? text)
-    {
-        var line = (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        return string.IsNullOrEmpty(line) ? "nothing" : line.Length > 300 ? line[..300] : line;
-    }
-
     /// <summary>A pod as the API server knows it: its address and its node's ACI system pods.</summary>
     private sealed record PlacedPod(PodInfo Pod, IPAddress Address, NodeSystemPods System, string Role);
 
@@ -290,21 +265,9 @@ public sealed partial class TraceSession : ITraceSession
             var clock = Stopwatch.StartNew();
             var stateTask = _s._facts.StateAsync(leg.System, _ct);
             var portMapsTask = _s._facts.PortMapsAsync(leg.System, _ct);
-            var argv = leg.Command.ToArgv();
             Emit(new ProgressEvent("Tracing", $"leg {leg.Number}: {leg.Description}", 30));
             Emit(new VerboseEvent($"[{leg.Node}] {CommandLineText.Format(leg.Command.ToArgv())}"));
-            var result = await OnNode(leg.Node, () => _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct)).ConfigureAwait(false);
-            if (!HasTrace(result.Stdout))
-            {
-                // ofproto/trace always prints a bridge section or an error on stderr (which makes the exec fail):
-                // an empty success means the exec stream was cut short. Ask once more, then give up loudly.
-                Emit(new VerboseEvent($"[{leg.Node}] the trace printed nothing ({FirstLine(result.Stderr)}); running it again"));
-                result = await OnNode(leg.Node, () => _s._kube.ExecAsync(leg.System.Namespace, leg.System.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, _ct)).ConfigureAwait(false);
-                if (!HasTrace(result.Stdout))
-                    throw new AciTraceException(ErrorIds.OvsTraceEmpty, AciErrorKind.InvalidResult,
-                        $"ofproto/trace on node '{leg.Node}' printed no trace twice (its stderr: {FirstLine(result.Stderr)}).", leg.Command.Flow);
-            }
-            var text = result.Stdout;
+            var text = await NodeExec.TraceAsync(_s._kube, leg, m => Emit(new VerboseEvent(m)), _ct).ConfigureAwait(false);
             Emit(new VerboseEvent($"[{leg.Node}] ofproto/trace output:\n{text}"));
             var state = await stateTask.ConfigureAwait(false);
             var traceFiles = _files.On(leg.Node);

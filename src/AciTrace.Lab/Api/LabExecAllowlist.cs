@@ -20,7 +20,7 @@ public sealed record LabExecDecision(bool Allowed, string Tool, int ExitCode, st
 /// <item><c>ovs-ofctl [-O OpenFlow1X] [--names|--no-names|--no-stats|--sort|--rsort] show|dump-flows|dump-groups|dump-ports-desc|dump-ports|dump-tables BRIDGE [...]</c>;</item>
 /// <item><c>ovs-vsctl [--format=..|--columns=..|--data=..|--bare|--no-headings|--timeout=N] show|list-br|list-ports|list-ifaces|br-exists|port-to-br|iface-to-br|get|list|find ...</c> (no <c>--</c> command chaining);</item>
 /// <item><c>cat PATH...</c> and <c>ls [-1] PATH</c> under <c>/usr/local/var/lib/opflex-agent-ovs/{endpoints,services,snats,ids}</c> (no <c>..</c>);</item>
-/// <item><c>gbp_inspect [-f] [-p] [-r] [-q CLASS] [-u URI] [-t dump|tree]</c> in the opflex-agent container.</item>
+/// <item><c>gbp_inspect</c> read forms (<see cref="AciTrace.Kube.GbpInspectArguments"/>: <c>-f -p -r -u -x -q CLASS[,URI]... -t TYPE</c>) in the opflex-agent container.</item>
 /// </list>
 /// OVS tools exist only in the <c>aci-containers-openvswitch</c> container and <c>gbp_inspect</c> only in
 /// <c>opflex-agent</c>; elsewhere they are "not found" (127). Everything else is refused with exit code 126.
