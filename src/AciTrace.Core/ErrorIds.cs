@@ -22,6 +22,9 @@ public static class ErrorIds
     /// <summary>A timeout is not a positive duration.</summary>
     public const string InvalidTimeout = "InvalidTimeout";
 
+    /// <summary>Get-AciConnectivity <c>-SourceSelector</c> or <c>-DestinationSelector</c> is not a Kubernetes label selector (<c>app=web,tier in (a,b)</c>).</summary>
+    public const string InvalidLabelSelector = "InvalidLabelSelector";
+
     /// <summary>No kubectl (or oc) executable was found at <c>-KubectlPath</c>, <c>$env:ACITRACE_KUBECTL</c> or on PATH.</summary>
     public const string KubectlNotFound = "KubectlNotFound";
 

@@ -2,7 +2,7 @@
 BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
 
 Describe 'Module' {
-    It 'exports exactly its four cmdlets, at the manifest version' {
+    It 'exports exactly its five cmdlets, at the manifest version' {
         (Get-Command -Module AciTrace).Name | Sort-Object | Should -Be $Cmdlets
         $module = Get-Module AciTrace
         $module.Version | Should -Be ([version](Import-PowerShellDataFile (Join-Path $ModuleDir 'AciTrace.psd1')).ModuleVersion)
@@ -36,7 +36,7 @@ Describe 'Module' {
         Join-Path $RepoRoot 'LICENSE' | Should -Exist
     }
 
-    It '<_> is a sealed PSCmdlet named <Verb><Noun>Command with constant parameter sets' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'ConvertFrom-AciOvsTrace') {
+    It '<_> is a sealed PSCmdlet named <Verb><Noun>Command with constant parameter sets' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'ConvertFrom-AciOvsTrace') {
         $command = Get-Command $_
         $type = $command.ImplementingType
         $type.IsSealed | Should -BeTrue
@@ -44,7 +44,11 @@ Describe 'Module' {
         $type.IsSubclassOf([System.Management.Automation.PSCmdlet]) | Should -BeTrue
         $constants = $type.GetFields('Public,Static') | Where-Object IsLiteral | ForEach-Object { $_.GetRawConstantValue() }
         foreach ($set in $command.ParameterSets.Name | Where-Object { $_ -ne '__AllParameterSets' }) { $constants | Should -Contain $set }
-        if ($_ -like 'Get-*') { $command.DefaultParameterSet | Should -Be 'Reference' }
+        if ($_ -like 'Get-Aci*Trace') { $command.DefaultParameterSet | Should -Be 'Reference' }
+    }
+
+    It 'Get-AciConnectivity declares the cell, summary and matrix types' {
+        (Get-Command Get-AciConnectivity).OutputType.Name | Sort-Object -Unique | Should -Be @('AciTrace.AciConnectivityCell', 'AciTrace.AciConnectivityMatrix', 'AciTrace.AciTraceSummary')
     }
 
     It 'ConvertFrom-AciOvsTrace declares the pass, hop and summary types' {
@@ -73,7 +77,7 @@ Describe 'Module' {
 }
 
 Describe 'Help' {
-    It '<_> has a real synopsis, description, at least 3 examples including a drop report' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'ConvertFrom-AciOvsTrace') {
+    It '<_> has a real synopsis, description, at least 3 examples including a drop report' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'ConvertFrom-AciOvsTrace') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -Match '^\s*Get-Aci'   # auto-generated help would only repeat the syntax
         ($help.Description | Out-String) | Should -Not -BeNullOrEmpty
@@ -85,7 +89,7 @@ Describe 'Help' {
         $help.ReturnValues.ReturnValue.Type.Name | Sort-Object | Should -Be $declared
     }
 
-    It '<_> documents every visible parameter as the cmdlet declares it' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'ConvertFrom-AciOvsTrace') {
+    It '<_> documents every visible parameter as the cmdlet declares it' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'ConvertFrom-AciOvsTrace') {
         $command = Get-Command $_
         $help = Get-Help $_ -Full
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
@@ -105,7 +109,7 @@ Describe 'Help' {
         }
     }
 
-    It '<_> shows one syntax per parameter set' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'ConvertFrom-AciOvsTrace') {
+    It '<_> shows one syntax per parameter set' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'ConvertFrom-AciOvsTrace') {
         @((Get-Help $_).Syntax.SyntaxItem).Count | Should -Be (Get-Command $_).ParameterSets.Count
     }
 

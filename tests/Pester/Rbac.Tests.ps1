@@ -30,7 +30,8 @@ BeforeAll {
                     Get-AciServiceTrace shop/client kube-system/kube-dns -Protocol Udp -DestinationPort 53 -Output Summary @viewer -ErrorVariable +errors -WarningVariable +warnings
                     Get-AciPodTrace shop/client shop/web-2 -DestinationPort 80 -Output Summary @viewer -ErrorVariable +errors -WarningVariable +warnings
                 )
-                [pscustomobject]@{ Transport = $transport; Summaries = $summaries; Errors = @($errors); Warnings = @($warnings | ForEach-Object { "$_" }) }
+                $cells = @(Get-AciConnectivity -Namespace shop -DestinationSelector 'app=web' @viewer -ErrorVariable +errors -WarningVariable +warnings)
+                [pscustomobject]@{ Transport = $transport; Summaries = $summaries; Cells = $cells; Errors = @($errors); Warnings = @($warnings | ForEach-Object { "$_" }) }
             }
         }
         finally {
@@ -44,7 +45,7 @@ Describe 'The shipped RBAC role' {
         $Rules.Resource | Should -Be @('pods', 'services', 'endpointslices', 'networkpolicies', 'pods/exec')
     }
 
-    It 'is enough: both traces succeed with no error and no warning, through both transports' {
+    It 'is enough: both traces and a connectivity check succeed with no error and no warning, through both transports' {
         $runs = Invoke-RbacLab -RoleText (Get-Content -Raw $RoleFile)
         $runs.Transport | Should -Be @('KubernetesClient', 'Kubectl')
         foreach ($run in $runs) {
@@ -52,6 +53,18 @@ Describe 'The shipped RBAC role' {
             $run.Warnings | Should -BeNullOrEmpty
             $run.Summaries.Verdict | Should -Be @('Deliver', 'Drop')
             $run.Summaries[1].DropCause | Should -Be 'NetworkPolicy shop/web-ingress'
+            $run.Cells.Count | Should -BeGreaterThan 0
+        }
+    }
+
+    It 'needs list on Services for Get-AciConnectivity (the ports Services send to), through both transports' {
+        $runs = Invoke-RbacLab -RoleText ((Get-Content -Raw $RoleFile).Replace('resources: ["services"]' + "`n" + '    verbs: ["get", "list"]', 'resources: ["services"]' + "`n" + '    verbs: ["get"]'))
+        foreach ($run in $runs) {
+            $run.Summaries.Verdict | Should -Be @('Deliver', 'Drop')
+            $run.Cells | Should -BeNullOrEmpty
+            $forbidden = @($run.Errors | Where-Object { $_.FullyQualifiedErrorId -like 'KubeForbidden,*' })
+            $forbidden.Count | Should -Be 1 -Because "$($run.Transport) must fail the connectivity check"
+            $forbidden[0].Exception.Message | Should -Match "User 'viewer' is not allowed to list services "
         }
     }
 

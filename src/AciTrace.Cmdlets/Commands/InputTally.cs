@@ -67,7 +67,13 @@ internal sealed class InputTally
         return false;
     }
 
+    /// <summary>How many inputs there will be, when known in advance (Get-AciConnectivity): progress then says "N of M".</summary>
+    public int? Expected { get; set; }
+
     /// <summary>The progress line: input number and the outcomes so far.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"trace {Started}; {_done} done: {_success} delivered, {_notDelivered} not delivered, {_failed} failed");
+        $"trace {Started}{(Expected is int m ? $" of {m}" : "")}; {_done} done: {_success} delivered, {_notDelivered} not delivered, {_failed} failed");
+
+    /// <summary>Percent of the expected inputs done, or -1 when the number is not known.</summary>
+    public int PercentDone => Expected is int m && m > 0 ? Math.Clamp(_done * 100 / m, 0, 100) : -1;
 }

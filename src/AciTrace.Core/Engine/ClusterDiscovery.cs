@@ -106,6 +106,35 @@ internal sealed class ClusterDiscovery
         return PodInfo.FromJson(doc.RootElement);
     }, ct);
 
+    /// <summary>The pods of a namespace matching a label selector (null: all), as the API server lists them.</summary>
+    public async Task<IReadOnlyList<PodInfo>> PodListAsync(string ns, string? labelSelector, CancellationToken ct)
+    {
+        using var doc = await _kube.GetJsonAsync(KubeResource.Pods, ns, null, labelSelector, null, ct).ConfigureAwait(false);
+        return doc.RootElement.Prop("items").Items().Select(PodInfo.FromJson).ToList();
+    }
+
+    /// <summary>The Services of a namespace.</summary>
+    public async Task<IReadOnlyList<ServiceInfo>> ServiceListAsync(string ns, CancellationToken ct)
+    {
+        using var doc = await _kube.GetJsonAsync(KubeResource.Services, ns, null, null, null, ct).ConfigureAwait(false);
+        return doc.RootElement.Prop("items").Items().Select(ServiceInfo.FromJson).ToList();
+    }
+
+    /// <summary>
+    /// Throws NamespaceNotFound when a namespace does not exist (a list of it is just empty); when namespaces cannot
+    /// be read (the shipped role does not grant it), the namespace is taken to exist.
+    /// </summary>
+    public async Task EnsureNamespaceAsync(string ns, CancellationToken ct)
+    {
+        try
+        {
+            using var _ = await _kube.GetJsonAsync(KubeResource.Namespaces, null, ns, null, null, ct).ConfigureAwait(false);
+        }
+        catch (AciTraceException e) when (e.ErrorId == ErrorIds.KubeForbidden)
+        {
+        }
+    }
+
     public Task<ServiceInfo> ServiceAsync(string ns, string name, CancellationToken ct) => _services.GetAsync($"{ns}/{name}", async _ =>
     {
         using var doc = await GetNamespacedAsync(KubeResource.Services, ns, name, ct).ConfigureAwait(false);

@@ -1,7 +1,7 @@
 namespace AciTrace.Engine;
 
 /// <summary>
-/// Lives for one cmdlet invocation: caches node facts (port maps, id files, policy dump, endpoint files) and
+/// Lives for one cmdlet invocation: caches node facts (port maps, id maps, policy objects, endpoint files) and
 /// API reads across every trace it runs, so many pipeline inputs cost one fact-gathering exec per node.
 /// </summary>
 public interface ITraceSession : IAsyncDisposable
@@ -11,4 +11,7 @@ public interface ITraceSession : IAsyncDisposable
     /// <see cref="AciTraceException"/>; cancellation kills every child process.
     /// </summary>
     IAsyncEnumerable<TraceEvent> RunAsync(TraceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The pairs of a connectivity scope, in source then destination order (API reads only).</summary>
+    Task<IReadOnlyList<ConnectivityProbe>> PlanConnectivityAsync(ConnectivityScope scope, CancellationToken cancellationToken);
 }

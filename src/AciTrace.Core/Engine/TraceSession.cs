@@ -92,6 +92,9 @@ public sealed partial class TraceSession : ITraceSession
             yield return new SummaryEvent(s);
     }
 
+    public Task<IReadOnlyList<ConnectivityProbe>> PlanConnectivityAsync(ConnectivityScope scope, CancellationToken cancellationToken) =>
+        ConnectivityPlanner.PlanAsync(_discovery, scope, cancellationToken);
+
     /// <summary>Cancels unfinished work and waits for it (its processes are killed); its outcome is already reported.</summary>
     private static async Task StopAsync(CancellationTokenSource stop, Task work)
     {

@@ -1,0 +1,194 @@
+using System.Management.Automation;
+using AciTrace.Commands.Completion;
+using AciTrace.Engine;
+using AciTrace.Packets;
+using AciTrace.Policy;
+
+namespace AciTrace.Commands;
+
+/// <summary>
+/// <para type="synopsis">Traces every pair of pods of a scope on the ports their destinations serve: the expected reachability matrix.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "AciConnectivity")]
+[OutputType(typeof(AciConnectivityCell), typeof(AciTraceSummary), typeof(AciConnectivityMatrix))]
+public sealed class GetAciConnectivityCommand : AciClusterCommandBase
+{
+    private readonly List<ConnectivityProbe> _probes = new();
+    private readonly Dictionary<ConnectivityProbe, AciTraceSummary> _traced = new();
+    private readonly Dictionary<ConnectivityProbe, string> _failed = new();
+    private readonly Dictionary<(string Source, string Destination), int> _pending = new();
+
+    /// <summary>
+    /// <para type="description">Namespaces whose running pods are the sources and the destinations. Defaults to the context's default namespace.</para>
+    /// </summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string[] Namespace { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">Label selector of the source pods, as kubectl -l takes it (app=web, tier in (a,b), !canary). Defaults to every pod of the namespaces.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SourceSelector { get; set; }
+
+    /// <summary>
+    /// <para type="description">Label selector of the destination pods. Defaults to every pod of the namespaces.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DestinationSelector { get; set; }
+
+    /// <summary>
+    /// <para type="description">Destination ports to probe on every destination. Defaults to each destination's container ports and the ports its Services send to (targetPort); a destination that declares none is probed with ICMP echo.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int[] Port { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">Protocol of -Port: Tcp (default) or Udp. Ports found on the destinations keep their own protocol.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateSet("Tcp", "Udp")]
+    public string Protocol { get; set; } = "Tcp";
+
+    /// <summary>
+    /// <para type="description">What to write: Cell (one AciConnectivityCell per pair, the default), Summary (one AciTraceSummary per probe) or Matrix (one AciConnectivityMatrix at the end, shown as a grid).</para>
+    /// </summary>
+    [Parameter]
+    public ConnectivityOutput Output { get; set; } = ConnectivityOutput.Cell;
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        const string description = "connectivity scope";
+        var scope = Scope(out var invalid);
+        if (invalid is not null)
+        {
+            WriteError(new ErrorRecord(invalid, invalid.ErrorId, MapCategory(invalid.Kind), invalid.Target));
+            return;
+        }
+
+        if (EnsureSession() is not { } session)
+        {
+            RejectForSession(description, description);
+            FinishWindow();
+            return;
+        }
+
+        IReadOnlyList<ConnectivityProbe> probes;
+        try
+        {
+            WriteVerbose($"Listing the pods of {string.Join(", ", scope.Namespaces.DefaultIfEmpty("the context's namespace"))}.");
+            probes = session.PlanConnectivityAsync(scope, _stopping.Token).GetAwaiter().GetResult();
+        }
+        catch (AciTraceException ex)
+        {
+            Reject(ex, description, description);
+            FinishWindow();
+            return;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        WriteVerbose($"{probes.Count} probe(s) over {probes.Select(p => (p.Source, p.Destination)).Distinct().Count()} pair(s).");
+        _probes.AddRange(probes);
+        foreach (var pair in probes.GroupBy(p => (p.Source, p.Destination)))
+        {
+            _pending[pair.Key] = pair.Count();
+        }
+
+        _tally.Expected = probes.Count;
+        foreach (var probe in probes)
+        {
+            var port = probe.Port is int n ? $":{n}/{probe.Protocol}" : $" {probe.Protocol}";
+            Trace(probe.ToRequest(), probe, $"{probe.Source} -> {probe.Destination}{port}");
+        }
+
+        FinishWindow();
+        if (Output == ConnectivityOutput.Matrix && !_stopping.IsCancellationRequested)
+        {
+            WriteObject(ConnectivityMatrixBuilder.Build(_probes, _traced, _failed));
+        }
+    }
+
+    private protected override void WriteTraceOutput(TraceEvent traceEvent)
+    {
+        if (Output == ConnectivityOutput.Summary && traceEvent is SummaryEvent { Summary: var summary } && summary.Direction == TraceDirection.Request)
+        {
+            WriteObject(summary);
+        }
+    }
+
+    private protected override void OnInputDone(PendingInput input, IReadOnlyList<AciTraceSummary> summaries, bool delivered)
+    {
+        if (input.Target is ConnectivityProbe probe && summaries.FirstOrDefault(s => s.Direction == TraceDirection.Request) is { } request)
+        {
+            _traced[probe] = request;
+            PairDone(probe);
+        }
+    }
+
+    private protected override void OnInputFailed(object target, AciTraceException failure)
+    {
+        if (target is ConnectivityProbe probe)
+        {
+            _failed[probe] = $"{failure.ErrorId}: {failure.Message}";
+            PairDone(probe);
+        }
+    }
+
+    /// <summary>With -Output Cell, a pair's cell is written as soon as all its ports are done.</summary>
+    private void PairDone(ConnectivityProbe probe)
+    {
+        var key = (probe.Source, probe.Destination);
+        if (!_pending.TryGetValue(key, out var left))
+        {
+            return;
+        }
+
+        _pending[key] = --left;
+        if (left == 0 && Output == ConnectivityOutput.Cell)
+        {
+            var pair = _probes.Where(p => p.Source == probe.Source && p.Destination == probe.Destination).ToList();
+            WriteObject(ConnectivityMatrixBuilder.Build(pair, _traced, _failed).Cells[0]);
+        }
+    }
+
+    /// <summary>The scope, checked before any cluster call: namespace names and label selectors.</summary>
+    private ConnectivityScope Scope(out AciTraceException? invalid)
+    {
+        invalid = null;
+        foreach (var ns in Namespace)
+        {
+            if (!InputValidation.IsValidKubernetesName(ns, KubernetesNameKind.Namespace, out var reason))
+            {
+                invalid = new InputValidationException(ErrorIds.InvalidKubernetesName, nameof(Namespace), ns, reason);
+                return new ConnectivityScope();
+            }
+        }
+
+        foreach (var (name, selector) in new[] { (nameof(SourceSelector), SourceSelector), (nameof(DestinationSelector), DestinationSelector) })
+        {
+            if (selector is not null && !LabelSelectorSyntax.IsValid(selector, out var reason))
+            {
+                invalid = new AciTraceException(ErrorIds.InvalidLabelSelector, AciErrorKind.InvalidArgument,
+                    $"{name} '{selector}' is not a label selector: {reason}.", selector);
+                return new ConnectivityScope();
+            }
+        }
+
+        return new ConnectivityScope
+        {
+            Namespaces = Namespace,
+            SourceSelector = SourceSelector,
+            DestinationSelector = DestinationSelector,
+            Ports = Port,
+            Protocol = Protocol == "Udp" ? TraceProtocol.Udp : TraceProtocol.Tcp,
+        };
+    }
+}
