@@ -181,6 +181,14 @@ public static class TraceBench
         return (clock.Elapsed, summary!);
     }
 
+    /// <summary>The median of ten bare <c>kubectl exec ... ofproto/trace</c> runs (after one that warms kubectl's cache).</summary>
+    internal static async Task<TimeSpan> BareExecBaselineAsync(string kubeconfig, string ovsPod, string flow)
+    {
+        var cache = Directory.CreateTempSubdirectory("acitrace-bench-cache-").FullName;
+        await BareExecAsync(kubeconfig, cache, ovsPod, flow);
+        return await MedianAsync(10, () => BareExecAsync(kubeconfig, cache, ovsPod, flow));
+    }
+
     private static async Task<TimeSpan> BareExecAsync(string kubeconfig, string cacheDir, string ovsPod, string flow)
     {
         var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };

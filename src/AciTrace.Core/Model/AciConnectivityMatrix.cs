@@ -86,8 +86,8 @@ public sealed class AciConnectivityMatrix
     {
         width = Math.Max(width, 40);
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture,
-            $"{Sources.Count} source(s) x {Destinations.Count} destination(s): {Delivered} delivered, {Dropped} dropped, {Partial} partial, {Unknown} unknown").AppendLine();
+        Wrap(text, string.Create(CultureInfo.InvariantCulture,
+            $"{Sources.Count} source(s) x {Destinations.Count} destination(s): {Delivered} delivered, {Dropped} dropped, {Partial} partial, {Unknown} unknown"), width);
         if (Sources.Count == 0 || Destinations.Count == 0) return text.ToString();
         var number = Destinations.Count.ToString(CultureInfo.InvariantCulture).Length;
         var cell = Math.Max(3, number + 1);
@@ -109,13 +109,26 @@ public sealed class AciConnectivityMatrix
             }
         }
         text.AppendLine();
-        text.AppendLine("+ delivered  x dropped  ~ some ports dropped  ? unknown or failed  . not probed");
+        Wrap(text, "+ delivered  x dropped  ~ some ports dropped  ? unknown or failed  . not probed", width);
         var legend = Destinations.Select((d, i) => (i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(number) + " " + d).ToList();
         var column = Math.Min(legend.Max(l => l.Length) + 2, width);
         var perLine = Math.Max(1, width / column);
         for (int i = 0; i < legend.Count; i += perLine)
             text.AppendLine(string.Concat(legend.Skip(i).Take(perLine).Select(l => Fit(l, column - 1).PadRight(column))).TrimEnd());
         return text.ToString();
+    }
+
+    /// <summary>Appends <paramref name="line"/> broken at spaces into lines of at most <paramref name="width"/> characters.</summary>
+    private static void Wrap(StringBuilder text, string line, int width)
+    {
+        while (line.Length > width)
+        {
+            var cut = line.LastIndexOf(' ', width);
+            if (cut <= 0) cut = width;
+            text.AppendLine(line[..cut].TrimEnd());
+            line = line[cut..].TrimStart();
+        }
+        text.AppendLine(line);
     }
 
     private static string Fit(string text, int width) => text.Length <= width ? text : text[..Math.Max(1, width - 1)] + "~";
