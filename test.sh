@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole AciTrace test suite: dotnet test (engine, lab, fixtures on live OVS), then the Pester suite in a
 # real pwsh against the built module and a running lab (tests/Pester/Invoke-AciTraceTests.ps1). Installs Open
-# vSwitch when it is missing and we are root. pwsh: yours when it is 7.4 or newer, else one built from
+# vSwitch and Chromium when they are missing and we are root. pwsh: yours when it is 7.4 or newer, else one built from
 # Microsoft.PowerShell.SDK (tools/pwsh); Pester 5.9.1 comes from NuGet. The last line counts both runners.
 set -uo pipefail
 cd "$(dirname "$0")"
 tools/install-ovs.sh || echo "test.sh: the OVS-backed tests will FAIL" >&2
+tools/install-chromium.sh || echo "test.sh: the report tests (headless Chromium) will FAIL" >&2
 export PATH="/usr/sbin:$PATH"
 config=Release
 log=$(mktemp)

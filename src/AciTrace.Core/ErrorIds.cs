@@ -22,6 +22,15 @@ public static class ErrorIds
     /// <summary>A timeout is not a positive duration.</summary>
     public const string InvalidTimeout = "InvalidTimeout";
 
+    /// <summary>Export-AciReport was given an object it cannot report, or several traces for one bare Mermaid flowchart.</summary>
+    public const string ReportInputNotSupported = "ReportInputNotSupported";
+
+    /// <summary>Export-AciReport <c>-NoClobber</c>: the file already exists.</summary>
+    public const string ReportFileExists = "ReportFileExists";
+
+    /// <summary>Export-AciReport could not write the file (no such folder, no permission).</summary>
+    public const string ReportWriteFailed = "ReportWriteFailed";
+
     /// <summary>Get-AciConnectivity <c>-SourceSelector</c> or <c>-DestinationSelector</c> is not a Kubernetes label selector (<c>app=web,tier in (a,b)</c>).</summary>
     public const string InvalidLabelSelector = "InvalidLabelSelector";
 

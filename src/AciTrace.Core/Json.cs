@@ -267,10 +267,16 @@ internal static class Json
         return map;
     }
 
-    internal static string Write(Action<Utf8JsonWriter> body)
+    internal static string Write(Action<Utf8JsonWriter> body) => Write(body, WriterOptions);
+
+    /// <summary>JSON that is safe inside an HTML script element: &lt;, &gt;, &amp; and quotes are escaped.</summary>
+    internal static string WriteForHtml(Action<Utf8JsonWriter> body) =>
+        Write(body, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default });
+
+    private static string Write(Action<Utf8JsonWriter> body, JsonWriterOptions options)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, WriterOptions)) body(w);
+        using (var w = new Utf8JsonWriter(ms, options)) body(w);
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
