@@ -8,7 +8,7 @@ namespace AciTrace.Discovery;
 /// files named by its keys, so its cost follows what a trace needs, not how many pods the node runs. Keys (positional
 /// parameters, never interpolated into the text): <c>node</c> (the id maps and SNAT files, read once per node),
 /// <c>policy</c> (the policy objects of <see cref="NodePolicyQuery"/>, once per node),
-/// <c>pod=UID</c> (that pod's endpoint files, <c>endpoints/UID_*.ep</c>) and <c>service=UID</c> (that Service's files,
+/// <c>pod=UID</c> (that pod's endpoint files, <c>endpoints/UID_*.ep</c> or <c>endpoints/UID.ep</c>) and <c>service=UID</c> (that Service's files,
 /// <c>services/UID.service</c> and the external copy <c>services/UID-external.service</c>). One <c>wc -c</c> gives every file's size and one
 /// <c>cat</c> all their bytes in the same order, whatever the number of files. A pattern that matches nothing stays
 /// literal and is skipped by both (their complaints go to /dev/null); the <c>total</c> line is skipped too.
@@ -42,11 +42,12 @@ public static class NodeFactsScript
         "export LC_ALL=C; q=; a=; ok=; d=${ACITRACE_AGENT_DIR:-" + AgentDirectory + "}; cd \"$d\" 2>/dev/null && ok=1; " +
         "n=$#; while [ \"$n\" -gt 0 ]; do k=$1; shift; n=$((n-1)); case $k in " +
         "node) set -- \"$@\" snats/*.snat ids/*.id;; policy) q=1;; " +
-        "allpods) c=$(set -- endpoints/*.ep; [ -e \"$1\" ] && echo $# || echo 0); if [ \"$c\" -le " + WholeNodeEndpointLimit.ToString(CultureInfo.InvariantCulture) + " ]; then a=$c; set -- \"$@\" endpoints/*.ep; fi;; " +
-        "pod=*) set -- \"$@\" endpoints/\"${k#pod=}\"_*.ep;; " +
+        "allpods) if [ -n \"$ok\" ]; then c=$(set -- endpoints/*.ep; [ -e \"$1\" ] && echo $# || echo 0); if [ \"$c\" -le " + WholeNodeEndpointLimit.ToString(CultureInfo.InvariantCulture) + " ]; then a=$c; set -- \"$@\" endpoints/*.ep; fi; fi;; " +
+        "pod=*) set -- \"$@\" endpoints/\"${k#pod=}\"_*.ep endpoints/\"${k#pod=}\".ep;; " +
         "service=*) set -- \"$@\" services/\"${k#service=}\".service services/\"${k#service=}\"-external.service;; " +
         "esac; done; " +
         "if [ -n \"$a\" ]; then printf '\\n" + Marker + "allpods %s\\n' \"$a\"; fi; " +
+        "if [ -z \"$ok\" ]; then printf '\\n" + Marker + "nodir %s\\n' \"$d\"; fi; " +
         "printf '\\n" + Marker + "files\\n'; " +
         "if [ -n \"$ok\" ] && [ $# -gt 0 ]; then wc -c -- \"$@\" 2>/dev/null; printf '\\n" + Marker + "data %s\\n' \"$?\"; cat -- \"$@\" 2>/dev/null; fi; " +
         "if [ -n \"$q\" ]; then printf '\\n" + Marker + "policy\\n'; " + NodePolicyQuery.Command + " 2>&1; printf '\\n" + Marker + "policy-end %s\\n' \"$?\"; fi; " +
@@ -67,15 +68,14 @@ public static class NodeFactsScript
     /// <summary>True for a <see cref="PodKey"/>.</summary>
     public static bool IsPodKey(string key) => key.StartsWith("pod=", StringComparison.Ordinal);
 
-    /// <summary>True when an endpoint's uuid (<c>POD-UID_CONTAINER-ID_VETH</c>) is of the pod of <paramref name="podKey"/>.</summary>
-    public static bool EndpointBelongsTo(string podKey, string endpointUuid) =>
-        endpointUuid.StartsWith(podKey["pod=".Length..] + "_", StringComparison.Ordinal);
-
     /// <summary>True when the script read <paramref name="path"/> (relative to the agent folder) for <paramref name="key"/>.</summary>
     public static bool KeyOwns(string key, string path)
     {
         if (key.StartsWith("pod=", StringComparison.Ordinal))
-            return path.StartsWith("endpoints/" + key["pod=".Length..] + "_", StringComparison.Ordinal) && path.EndsWith(".ep", StringComparison.Ordinal);
+        {
+            var stem = "endpoints/" + key["pod=".Length..];
+            return path == stem + ".ep" || (path.StartsWith(stem + "_", StringComparison.Ordinal) && path.EndsWith(".ep", StringComparison.Ordinal));
+        }
         if (key.StartsWith("service=", StringComparison.Ordinal))
         {
             var stem = "services/" + key["service=".Length..];
@@ -125,6 +125,11 @@ public static class NodeFactsScript
             else if (header.StartsWith("policy-end ", StringComparison.Ordinal))
             {
                 if (int.TryParse(header.AsSpan("policy-end ".Length), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code)) policyExit = code;
+                pos = bodyStart;
+            }
+            else if (header.StartsWith("nodir ", StringComparison.Ordinal))
+            {
+                warnings.Add($"the opflex agent's state folder {header["nodir ".Length..]} does not exist: no endpoint, SNAT or id file could be read");
                 pos = bodyStart;
             }
             else if (header.StartsWith("allpods ", StringComparison.Ordinal))

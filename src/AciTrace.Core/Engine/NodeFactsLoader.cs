@@ -10,7 +10,15 @@ namespace AciTrace.Engine;
 internal sealed record NodeAgentState(IReadOnlyDictionary<string, IdMap> IdMaps, IReadOnlyList<SnatFile> Snats, NodePolicy Policy, IReadOnlyList<string> Warnings)
 {
     /// <summary>Every endpoint file of the node, when it had few enough to read them all (<see cref="NodeFactsScript.WholeNodeEndpointLimit"/>).</summary>
-    public AgentFiles? AllEndpoints { get; init; }
+    public NodeFactsOutput? AllEndpoints { get; init; }
+
+    /// <summary>The endpoint files of a pod key among <see cref="AllEndpoints"/> (by file name, as the per-pod read finds them); null when there are none.</summary>
+    public AgentFiles? EndpointsOf(string node, string podKey)
+    {
+        if (AllEndpoints is null) return null;
+        var owned = AllEndpoints with { Files = AllEndpoints.Files.Where(f => NodeFactsScript.KeyOwns(podKey, f.Key)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal) };
+        return owned.Files.Count == 0 ? null : NodeFactsLoader.Files(node, owned, withReadWarnings: false);
+    }
 }
 
 /// <summary>The agent files of one pod or Service on a node.</summary>
@@ -18,9 +26,6 @@ internal sealed record AgentFiles(IReadOnlyList<EndpointFile> Endpoints, IReadOn
 {
     public static AgentFiles None { get; } = new(Array.Empty<EndpointFile>(), Array.Empty<ServiceFile>(), Array.Empty<string>());
 
-    /// <summary>The part of these files that a pod key owns (its endpoint files), with these files' warnings.</summary>
-    public AgentFiles OwnedBy(string podKey) =>
-        this with { Endpoints = Endpoints.Where(e => NodeFactsScript.EndpointBelongsTo(podKey, e.Uuid)).ToList(), Services = Array.Empty<ServiceFile>() };
 }
 
 /// <summary>The policy objects read from a node's agent (<see cref="NodePolicyQuery"/>); null dump when unreadable.</summary>
@@ -46,7 +51,9 @@ internal static class NodeFactsLoader
         var policy = Policy(node, output.PolicyText, output.PolicyExitCode);
         return new NodeAgentState(idMaps, snats, policy, warnings.Concat(policy.Warnings).ToList())
         {
-            AllEndpoints = output.AllEndpointsRead ? Files(node, output, withReadWarnings: false) with { Services = Array.Empty<ServiceFile>() } : null,
+            AllEndpoints = output.AllEndpointsRead
+                ? output with { Files = output.FilesIn("endpoints", ".ep").ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal), Warnings = Array.Empty<string>() }
+                : null,
         };
     }
 

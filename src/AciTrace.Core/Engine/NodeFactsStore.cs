@@ -36,7 +36,8 @@ internal sealed class NodeFactsStore(IKubeClient kube)
     /// </summary>
     public void Prefetch(NodeSystemPods system, CancellationToken ct) => Observe(PortMapsAsync(system, ct));
 
-    private static void Observe(Task task) =>
+    /// <summary>Marks a task's failure as seen: a shared read may fail when no caller is left to await it.</summary>
+    internal static void Observe(Task task) =>
         task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     /// <summary>The node's id maps, SNAT files and policy objects.</summary>
@@ -54,7 +55,8 @@ internal sealed class NodeFactsStore(IKubeClient kube)
             {
                 var mine = new TaskCompletionSource<NodeAgentState>(TaskCreationOptions.RunContinuationsAsynchronously);
                 task = _states.GetOrAdd(system.Node, mine.Task);
-                if (task == mine.Task) await ReadAsync(system, mine, Register(system, keys), ct).ConfigureAwait(false);
+                // The first read of a node brings the node's own keys and as many of the caller's as one read takes.
+                if (task == mine.Task) await ReadAsync(system, mine, Register(system, keys.Take(NodeFactsScript.MaxKeys - 3)), ct).ConfigureAwait(false);
             }
             try
             {
@@ -84,18 +86,22 @@ internal sealed class NodeFactsStore(IKubeClient kube)
         for (int attempt = 1; ; attempt++)
         {
             var state = await StateAsync(system, keys, ct).ConfigureAwait(false);
-            bool FromWholeNode(string key) => state.AllEndpoints is not null && NodeFactsScript.IsPodKey(key);
-            var mine = Register(system, keys.Where(k => !FromWholeNode(k)));
+            // A pod whose files the node's whole-node read holds needs no read; one it does not hold (it may have
+            // started since) is read on its own.
+            var wholeNode = keys.Where(NodeFactsScript.IsPodKey).Select(k => (k, Files: state.EndpointsOf(system.Node, k)))
+                .Where(x => x.Files is not null).ToDictionary(x => x.k, x => x.Files!, StringComparer.Ordinal);
+            var mine = Register(system, keys.Where(k => !wholeNode.ContainsKey(k)));
             foreach (var chunk in mine.Chunk(NodeFactsScript.MaxKeys))
                 await ReadAsync(system, null, chunk.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal), ct).ConfigureAwait(false);
             // A read that failed has forgotten its keys (the failure is in its task, which this caller may hold).
-            var tasks = keys.Select(k => FromWholeNode(k) ? Task.FromResult(state.AllEndpoints!.OwnedBy(k))
+            var tasks = keys.Select(k => wholeNode.TryGetValue(k, out var w) ? Task.FromResult(w)
                 : mine.TryGetValue(k, out var own) ? own.Task
                 : _files.TryGetValue((system.Node, k), out var t) ? t : null).ToList();
             if (tasks.Any(t => t is null))
             {
                 if (attempt < Attempts) continue;
-                throw new InvalidOperationException($"The agent files of node '{system.Node}' kept failing for other traces.");
+                throw new AciTraceException(ErrorIds.NodeFactsIncomplete, AciErrorKind.InvalidResult,
+                    $"The opflex agent's files on node '{system.Node}' kept failing to be read for other traces.", system.Host.Key);
             }
             try
             {
@@ -134,7 +140,13 @@ internal sealed class NodeFactsStore(IKubeClient kube)
             var output = await ReadOutputAsync(system, keys, ct).ConfigureAwait(false);
             state?.TrySetResult(NodeFactsLoader.State(system.Node, output));
             foreach (var (key, tcs) in files)
-                tcs.TrySetResult(NodeFactsLoader.Files(system.Node, NodeFactsOutputOf(output, key), withReadWarnings: state is null));
+            {
+                var read = NodeFactsLoader.Files(system.Node, NodeFactsOutputOf(output, key), withReadWarnings: state is null);
+                // A pod with no endpoint file is not remembered: the host agent may write it before the next trace.
+                if (NodeFactsScript.IsPodKey(key) && read.Endpoints.Count == 0)
+                    _files.TryRemove(new KeyValuePair<(string, string), Task<AgentFiles>>((system.Node, key), tcs.Task));
+                tcs.TrySetResult(read);
+            }
         }
         catch (Exception e)
         {
@@ -153,6 +165,7 @@ internal sealed class NodeFactsStore(IKubeClient kube)
 
     private static void Fail<T>(TaskCompletionSource<T> tcs, Exception e)
     {
+        Observe(tcs.Task);
         if (e is OperationCanceledException oce) tcs.TrySetCanceled(oce.CancellationToken);
         else tcs.TrySetException(e);
     }

@@ -150,10 +150,27 @@ public sealed partial class TraceSession
         /// </summary>
         private async Task<IReadOnlyList<string>> LocalBackendVethsAsync(ResolvedPod src, ServiceInfo svc, IReadOnlyList<EndpointSliceInfo> slices)
         {
-            var local = slices.SelectMany(x => x.Endpoints).Where(e => e.NodeName == src.Node && !string.IsNullOrEmpty(e.PodUid)).ToList();
-            var keys = local.Select(e => NodeFactsScript.PodKey(e.PodUid!)).Distinct().ToList();
-            if (!string.IsNullOrEmpty(svc.Uid)) keys.Add(NodeFactsScript.ServiceKey(svc.Uid));
-            var read = await _s._facts.FilesAsync(src.System!, keys, _ct).ConfigureAwait(false);
+            var local = slices.SelectMany(x => x.Endpoints).Where(e => e.NodeName == src.Node).ToList();
+            var keys = new List<string>();
+            foreach (var e in local)
+            {
+                // EndpointSlices name the pod by uid; one written without it is looked up by name.
+                var uid = e.PodUid;
+                if (string.IsNullOrEmpty(uid) && e.PodNamespace is { } ns && e.PodName is { } name)
+                {
+                    try
+                    {
+                        uid = (await _s._discovery.PodAsync(ns, name, _ct).ConfigureAwait(false)).Uid;
+                    }
+                    catch (AciTraceException ex) when (ex.Kind == AciErrorKind.ObjectNotFound)
+                    {
+                        Emit(new VerboseEvent($"Endpoint {ns}/{name} of Service {svc.Key} names a pod that does not exist; it is not a local backend."));
+                    }
+                }
+                if (!string.IsNullOrEmpty(uid) && NodeFactsScript.IsKey(NodeFactsScript.PodKey(uid))) keys.Add(NodeFactsScript.PodKey(uid));
+            }
+            if (!string.IsNullOrEmpty(svc.Uid) && NodeFactsScript.IsKey(NodeFactsScript.ServiceKey(svc.Uid))) keys.Add(NodeFactsScript.ServiceKey(svc.Uid));
+            var read = await _s._facts.FilesAsync(src.System!, keys.Distinct(StringComparer.Ordinal).ToList(), _ct).ConfigureAwait(false);
             foreach (var files in read) _files.Add(src.Node, files);
             var addresses = local.SelectMany(e => e.Addresses).Select(a => a.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
             return read.SelectMany(f => f.Endpoints).Where(ep => ep.Ips.Any(addresses.Contains)).Select(ep => ep.HostInterface).OfType<string>().Distinct().ToList();

@@ -268,6 +268,8 @@ public sealed partial class TraceSession : ITraceSession
             var clock = Stopwatch.StartNew();
             var stateTask = _s._facts.StateAsync(leg.System, _ct);
             var portMapsTask = _s._facts.PortMapsAsync(leg.System, _ct);
+            NodeFactsStore.Observe(stateTask);
+            NodeFactsStore.Observe(portMapsTask);
             Emit(new ProgressEvent("Tracing", $"leg {leg.Number}: {leg.Description}", 30));
             Emit(new VerboseEvent($"[{leg.Node}] {CommandLineText.Format(leg.Command.ToArgv())}"));
             var text = await NodeExec.TraceAsync(_s._kube, leg, m => Emit(new VerboseEvent(m)), _ct).ConfigureAwait(false);

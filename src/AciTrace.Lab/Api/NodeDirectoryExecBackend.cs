@@ -110,11 +110,13 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
             }
         }
         if (db is null) File.Delete(answer);
-        else if (!File.Exists(answer) || File.GetLastWriteTimeUtc(answer) < File.GetLastWriteTimeUtc(dump))
+        else if (!File.Exists(answer) || File.GetLastWriteTimeUtc(answer) != db.Written)
         {
+            // Stamped with the write time of the dump it was built from, so any change of the dump makes it stale.
             AciTrace.Kube.GbpInspectArguments.TryParse(AciTrace.Discovery.NodePolicyQuery.Argv, out var query, out _);
             string tmp = $"{answer}.{Guid.NewGuid():N}.tmp";
             await File.WriteAllBytesAsync(tmp, db.Dump(query!), ct).ConfigureAwait(false);
+            File.SetLastWriteTimeUtc(tmp, db.Written);
             File.Move(tmp, answer, overwrite: true);
         }
         string shim = Path.Combine(bin, "gbp_inspect");
@@ -219,7 +221,7 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
         {
             if (_policies.TryGetValue(file, out var known) && known.Written == info.LastWriteTimeUtc && known.Length == info.Length) return known.Db;
         }
-        var db = PolicyDatabase.Load(await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false));
+        var db = PolicyDatabase.Load(await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false), info.LastWriteTimeUtc);
         lock (_policies) _policies[file] = (info.LastWriteTimeUtc, info.Length, db);
         return db;
     }

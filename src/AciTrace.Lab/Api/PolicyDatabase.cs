@@ -19,12 +19,19 @@ public sealed class PolicyDatabase
 
     private sealed record Entry(string Subject, string Uri, string? ParentUri, IReadOnlyList<string> Children, IReadOnlyList<string> References, string Json);
 
-    private PolicyDatabase(byte[] raw) => _raw = raw;
+    private PolicyDatabase(byte[] raw, DateTime written)
+    {
+        _raw = raw;
+        Written = written;
+    }
+
+    /// <summary>When the dump file it was read from was written (UTC).</summary>
+    public DateTime Written { get; }
 
     /// <summary>Reads a dump file (a JSON array of objects); throws <see cref="JsonException"/> when it is not one.</summary>
-    public static PolicyDatabase Load(byte[] raw)
+    public static PolicyDatabase Load(byte[] raw, DateTime written = default)
     {
-        var db = new PolicyDatabase(raw);
+        var db = new PolicyDatabase(raw, written);
         using var doc = JsonDocument.Parse(raw);
         if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new JsonException("the policy dump is not a JSON array");
         foreach (var o in doc.RootElement.EnumerateArray())

@@ -132,9 +132,11 @@ public sealed class NodeFactsScriptTests : IDisposable
         var none = NodeFactsScript.Parse(RunScript(agent, NodeFactsScript.PodKey("no-such-pod"), NodeFactsScript.ServiceKey("no-such-service")));
         Assert.Empty(none.Files);
         Assert.True(none.Complete && none.FilesIntact);
-        var missing = NodeFactsScript.Parse(RunScript(Path.Combine(_dir, "nothing-here"), NodeFactsScript.NodeKey));
+        var missing = NodeFactsScript.Parse(RunScript(Path.Combine(_dir, "nothing-here"), NodeFactsScript.NodeKey, NodeFactsScript.AllPodsKey));
         Assert.Empty(missing.Files);
         Assert.True(missing.Complete);
+        Assert.False(missing.AllEndpointsRead);
+        Assert.Contains(missing.Warnings, w => w.Contains("nothing-here does not exist", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -146,8 +148,8 @@ public sealed class NodeFactsScriptTests : IDisposable
         Assert.True(NodeFactsScript.KeyOwns(NodeFactsScript.ServiceKey(Svc), "services/" + Svc + "-external.service"));
         Assert.False(NodeFactsScript.KeyOwns(NodeFactsScript.ServiceKey("e28127ee"), "services/" + Svc + ".service"));
         Assert.True(NodeFactsScript.KeyOwns(NodeFactsScript.NodeKey, "ids/conntrack.id"));
-        Assert.True(NodeFactsScript.EndpointBelongsTo(NodeFactsScript.PodKey(PodA), PodA + "_c1_veth1"));
-        Assert.False(NodeFactsScript.EndpointBelongsTo(NodeFactsScript.PodKey(PodA), PodB + "_c2_veth2"));
+        Assert.True(NodeFactsScript.KeyOwns(NodeFactsScript.PodKey(PodA), "endpoints/" + PodA + ".ep"));
+        Assert.True(NodeFactsScript.KeyOwns(NodeFactsScript.AllPodsKey, "endpoints/" + PodB + "_c2_veth2.ep"));
         Assert.False(NodeFactsScript.KeyOwns(NodeFactsScript.NodeKey, "endpoints/" + PodA + "_c1_veth1.ep"));
     }
 
