@@ -27,9 +27,13 @@ public static class ConnectivityBench
             var baseline = await TraceBench.BareExecBaselineAsync(lab.KubeconfigPath, ovsPod, $"in_port={a.VethName},tcp,nw_src={a.Ip},nw_dst=10.2.0.1,tcp_dst=80");
             Console.WriteLine($"baseline: bare kubectl exec ofproto/trace  median {baseline.TotalMilliseconds:0} ms");
             var namespaces = resolved.Pods.Select(p => p.Namespace).Distinct().ToList();
-            foreach (var inFlight in new[] { 4, 16 })
+            foreach (var (transport, inFlight, batch) in new[]
             {
-                await using var session = TraceSessionFactory.Create(TransportRules.Select(options with { Transport = ClusterTransport.KubernetesClient }, () => new KubeApiClientFactory()));
+                (ClusterTransport.KubernetesClient, 4, false), (ClusterTransport.KubernetesClient, 16, false), (ClusterTransport.KubernetesClient, 16, true),
+                (ClusterTransport.Kubectl, 16, false), (ClusterTransport.Kubectl, 16, true),
+            })
+            {
+                await using var session = TraceSessionFactory.Create(TransportRules.Select(options with { Transport = transport }, () => new KubeApiClientFactory()), batch);
                 var clock = Stopwatch.StartNew();
                 var probes = await session.PlanConnectivityAsync(new ConnectivityScope { Namespaces = namespaces, Ports = [80] }, CancellationToken.None);
                 var planned = clock.Elapsed;
@@ -51,7 +55,8 @@ public static class ConnectivityBench
                 }));
                 var total = clock.Elapsed;
                 var perTrace = total / probes.Count;
-                Console.WriteLine($"KubernetesClient, {inFlight} in flight: {probes.Count} probes (planned in {planned.TotalMilliseconds:0} ms) in {total.TotalSeconds:0.00} s = {probes.Count / total.TotalSeconds:0.0} traces/s, " +
+                var execs = ((TraceSession)session).Counters.Execs;
+                Console.WriteLine($"{transport}, {inFlight} in flight, legs {(batch ? "batched" : "one exec each")}: {execs} execs for {probes.Count} probes (planned in {planned.TotalMilliseconds:0} ms) in {total.TotalSeconds:0.00} s = {probes.Count / total.TotalSeconds:0.0} traces/s, " +
                     $"{perTrace.TotalMilliseconds:0.0} ms per trace = {perTrace / baseline:0.000} x baseline; {string.Join(", ", verdicts.GroupBy(v => v).Select(g => $"{g.Key} {g.Count()}"))}");
             }
             return 0;

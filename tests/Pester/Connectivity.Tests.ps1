@@ -30,6 +30,16 @@ Describe 'Get-AciConnectivity' {
         }
     }
 
+    It 'gives the same results through kubectl, whose probes run their legs in batches' {
+        $viaKubectl = @(Get-AciConnectivity -Namespace shop -Transport Kubectl @Kube)
+        $viaKubectl.Count | Should -Be $Cells.Count
+        for ($i = 0; $i -lt $Cells.Count; $i++) {
+            $viaKubectl[$i].Source | Should -Be $Cells[$i].Source
+            $viaKubectl[$i].Destination | Should -Be $Cells[$i].Destination
+            $viaKubectl[$i].Result | Should -Be $Cells[$i].Result -Because "$($Cells[$i].Source) -> $($Cells[$i].Destination)"
+        }
+    }
+
     It 'explains a dropped pair in the user''s terms' {
         $drop = $Cells | Where-Object Result -eq Drop | Select-Object -First 1
         $drop.Reason | Should -Not -BeNullOrEmpty

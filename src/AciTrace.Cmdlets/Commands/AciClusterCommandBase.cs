@@ -79,6 +79,9 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
 
     #region What derived cmdlets decide
 
+    /// <summary>Whether the traces in flight run their legs together, one exec per node and wave, over this transport.</summary>
+    private protected virtual bool BatchLegs(ClusterTransport transport) => false;
+
     /// <summary>Writes what one trace produced as it arrives (passes, hops or summaries), on the pipeline thread.</summary>
     private protected abstract void WriteTraceOutput(TraceEvent traceEvent);
 
@@ -166,7 +169,7 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
             }, () => KubeApiLoadContext.Factory);
             WriteVerbose($"Using {selection.Reason}.");
-            _session = TraceSessionFactory.Create(selection);
+            _session = TraceSessionFactory.Create(selection, BatchLegs(selection.Transport));
             return _session;
         }
         catch (AciTraceException ex)

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using AciTrace.Commands.Completion;
 using AciTrace.Engine;
+using AciTrace.Kube;
 using AciTrace.Packets;
 using AciTrace.Policy;
 
@@ -62,6 +63,13 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
     /// </summary>
     [Parameter]
     public ConnectivityOutput Output { get; set; } = ConnectivityOutput.Cell;
+
+    /// <summary>
+    /// Through kubectl, where every exec is a process, probes in flight run their legs together, one exec per node
+    /// and wave (870 probes: 18.8 s instead of about a minute). In process an exec is cheap and parallel execs beat a
+    /// batch, whose traces run one after the other inside the pod.
+    /// </summary>
+    private protected override bool BatchLegs(ClusterTransport transport) => transport == ClusterTransport.Kubectl;
 
     /// <inheritdoc />
     protected override void EndProcessing()

@@ -35,7 +35,8 @@ internal static class NodeExec
             $"ofproto/trace on node '{leg.Node}' printed no trace twice (its stderr: {FirstLine(result.Stderr)}).", leg.Command.Flow);
     }
 
-    private static bool HasTrace(string output) =>
+    /// <summary>ofproto/trace always prints a bridge section or datapath actions.</summary>
+    public static bool HasTrace(string output) =>
         output.Contains("bridge(\"", StringComparison.Ordinal) || output.Contains("Datapath actions", StringComparison.Ordinal);
 
     /// <summary>The first line of a command's stderr, for a message (at most 300 characters).</summary>

@@ -23,12 +23,17 @@ public sealed partial class TraceSession : ITraceSession
     private readonly ClusterDiscovery _discovery;
     private readonly NodeFactsStore _facts;
     private readonly bool _ownsClient;
+    private readonly LegBatcher? _batcher;
+    private int _tracesInFlight;
 
-
-    public TraceSession(IKubeClient kube, bool ownsClient = false)
+    /// <param name="kube">The cluster client.</param>
+    /// <param name="ownsClient">Dispose the client with the session.</param>
+    /// <param name="batchLegs">Run the legs of traces in flight together in one exec per node (many pairs at once).</param>
+    public TraceSession(IKubeClient kube, bool ownsClient = false, bool batchLegs = false)
     {
         _kube = kube;
         _ownsClient = ownsClient;
+        _batcher = batchLegs ? new LegBatcher(kube, () => Volatile.Read(ref _tracesInFlight)) : null;
         _discovery = new ClusterDiscovery(kube);
         _facts = new NodeFactsStore(kube);
         _kube.CommandStarting += ReportCommand;
@@ -115,6 +120,7 @@ public sealed partial class TraceSession : ITraceSession
     private async Task<IReadOnlyList<AciTraceSummary>> TraceAsync(
         TraceRequest request, System.Threading.Channels.ChannelWriter<TraceEvent> events, CancellationToken ct)
     {
+        Interlocked.Increment(ref _tracesInFlight);
         try
         {
             var scope = new TraceScope(events);
@@ -129,6 +135,7 @@ public sealed partial class TraceSession : ITraceSession
         }
         finally
         {
+            Interlocked.Decrement(ref _tracesInFlight);
             events.TryComplete();
         }
     }
@@ -272,7 +279,9 @@ public sealed partial class TraceSession : ITraceSession
             NodeFactsStore.Observe(portMapsTask);
             Emit(new ProgressEvent("Tracing", $"leg {leg.Number}: {leg.Description}", 30));
             Emit(new VerboseEvent($"[{leg.Node}] {CommandLineText.Format(leg.Command.ToArgv())}"));
-            var text = await NodeExec.TraceAsync(_s._kube, leg, m => Emit(new VerboseEvent(m)), _ct).ConfigureAwait(false);
+            var text = _s._batcher is { } batcher
+                ? await batcher.TraceAsync(leg, m => Emit(new VerboseEvent(m)), _ct).ConfigureAwait(false)
+                : await NodeExec.TraceAsync(_s._kube, leg, m => Emit(new VerboseEvent(m)), _ct).ConfigureAwait(false);
             Emit(new VerboseEvent($"[{leg.Node}] ofproto/trace output:\n{text}"));
             var state = await stateTask.ConfigureAwait(false);
             var traceFiles = _files.On(leg.Node);

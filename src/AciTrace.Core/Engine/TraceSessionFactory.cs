@@ -6,10 +6,12 @@ namespace AciTrace.Engine;
 public static class TraceSessionFactory
 {
     /// <summary>Creates a session over the client <paramref name="selection"/> chose; the session disposes it.</summary>
-    public static ITraceSession Create(TransportSelection selection)
+    /// <param name="selection">The transport chosen.</param>
+    /// <param name="batchLegs">Run the legs of traces in flight together, one exec per node and wave (many pairs at once).</param>
+    public static ITraceSession Create(TransportSelection selection, bool batchLegs = false)
     {
         ArgumentNullException.ThrowIfNull(selection);
-        return new TraceSession(selection.Client, ownsClient: true);
+        return new TraceSession(selection.Client, ownsClient: true, batchLegs);
     }
 
     /// <summary>Creates a session that reaches the cluster through kubectl with the given options.</summary>
@@ -17,5 +19,5 @@ public static class TraceSessionFactory
         new TraceSession(new KubectlClient(options with { Transport = ClusterTransport.Kubectl }), ownsClient: true);
 
     /// <summary>Creates a session over a given client (other transports, tests); the caller keeps the client.</summary>
-    public static ITraceSession Create(IKubeClient client) => new TraceSession(client);
+    public static ITraceSession Create(IKubeClient client, bool batchLegs = false) => new TraceSession(client, batchLegs: batchLegs);
 }

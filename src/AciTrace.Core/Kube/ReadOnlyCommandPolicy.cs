@@ -76,6 +76,8 @@ public static class ReadOnlyCommandPolicy
         && InPodScripts.All.Values.FirstOrDefault(s => s.Text == argv[2]) is { } script
         && script.Arguments switch
         {
+            InPodScriptArguments.TraceBatch => argv.Count >= 7 && argv[3] == "sh"
+                && AciTrace.Discovery.TraceBatchScript.CheckArguments(argv.Skip(4).ToList(), CheckAppctl) is null,
             InPodScriptArguments.AgentFileKeys => argv.Count >= 5 && argv.Count - 4 <= AciTrace.Discovery.NodeFactsScript.MaxKeys
                 && argv[3] == "sh" && argv.Skip(4).All(AciTrace.Discovery.NodeFactsScript.IsKey),
             _ => argv.Count == 3,

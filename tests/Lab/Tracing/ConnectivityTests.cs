@@ -53,6 +53,38 @@ public sealed class ConnectivityTests(LabTraceFixture lab, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task BatchedLegsGiveTheSameVerdictsInFewerExecs()
+    {
+        // 16 probes in flight through a session that batches legs, as Get-AciConnectivity runs them.
+        await using var session = TraceSessionFactory.Create(new Kube.KubectlClient(lab.Options), batchLegs: true);
+        var probes = await session.PlanConnectivityAsync(new ConnectivityScope { Namespaces = ["shop", "data"] }, CancellationToken.None);
+        using var gate = new SemaphoreSlim(16);
+        var results = await Task.WhenAll(probes.Select(async probe =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                return (probe, (await LabTraceFixture.RunAsync(session, probe.ToRequest())).Request);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        foreach (var (probe, request) in results)
+        {
+            var src = lab.Cluster.Pods.Single(p => p.Key == probe.Source);
+            var dst = lab.Cluster.Pods.Single(p => p.Key == probe.Destination);
+            var truth = lab.Truth.Evaluate(new PacketQuery(src, dst.Ip, probe.Protocol.ToString(), DestinationPort: probe.Port)).Single();
+            Assert.True(truth.Verdict == request.Verdict, $"{probe}: traced {request.Verdict} ({request.Reason}); truth {truth.Verdict} ({truth.Reason})");
+        }
+        var legs = results.Sum(r => r.Request.Legs);
+        var execs = ((TraceSession)session).Counters.Execs;
+        output.WriteLine($"{probes.Count} probes, {legs} legs, {execs} execs");
+        Assert.True(execs < legs, $"{execs} execs for {legs} legs: the legs were not batched");
+    }
+
+    [Fact]
     public async Task SelectorsAndPortsNarrowTheScope()
     {
         var probes = await lab.Session.PlanConnectivityAsync(new ConnectivityScope
