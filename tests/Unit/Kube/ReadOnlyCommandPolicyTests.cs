@@ -145,7 +145,13 @@ public class ReadOnlyCommandPolicyTests
         foreach (var script in InPodScripts.All.Values)
         {
             Assert.DoesNotContain(script.Text, char.IsControl);
-            Assert.True(ReadOnlyCommandPolicy.IsAllowed(new[] { "/bin/sh", "-c", script.Text, "sh", "node" }, out var reason), reason);
+            string[] args = script.Arguments switch
+            {
+                InPodScriptArguments.AgentFileKeys => ["node"],
+                InPodScriptArguments.TraceBatch => ["br-int", "in_port=1,tcp", "0"],
+                _ => [],
+            };
+            Assert.True(ReadOnlyCommandPolicy.IsAllowed(new[] { "/bin/sh", "-c", script.Text }.Concat(args.Length > 0 ? args.Prepend("sh") : args).ToList(), out var reason), reason);
         }
         Assert.Contains(Root, InPodScripts.NodeFacts.Text);
     }
