@@ -139,7 +139,12 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
     {
         if (input.Target is ConnectivityProbe probe && summaries.FirstOrDefault(s => s.Direction == TraceDirection.Request) is { } request)
         {
-            _traced[probe] = request;
+            // Summaries are written as they come and not kept; cells keep theirs until the pair is written.
+            if (Output != ConnectivityOutput.Summary)
+            {
+                _traced[probe] = request;
+            }
+
             PairDone(probe);
         }
     }
@@ -167,6 +172,12 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
         {
             var pair = _probes.Where(p => p.Source == probe.Source && p.Destination == probe.Destination).ToList();
             WriteObject(ConnectivityMatrixBuilder.Build(pair, _traced, _failed).Cells[0]);
+            // Written: nothing of the pair stays in memory (only -Output Matrix holds every trace to the end).
+            foreach (var p in pair)
+            {
+                _traced.Remove(p);
+                _failed.Remove(p);
+            }
         }
     }
 
