@@ -55,16 +55,23 @@ public sealed class ExportAciReportCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        // An array given as -InputObject counts as its elements, as the pipeline would give them.
         var item = InputObject?.BaseObject;
-        if (item is not null && ReportData.Accepts(item))
+        var items = item is System.Collections.IEnumerable many and not string
+            ? many.Cast<object?>().Select(o => o is PSObject ps ? ps.BaseObject : o)
+            : new[] { item };
+        foreach (var one in items)
         {
-            _items.Add(item);
-            return;
-        }
+            if (one is not null && ReportData.Accepts(one))
+            {
+                _items.Add(one);
+                continue;
+            }
 
-        var ex = new AciTraceException(ErrorIds.ReportInputNotSupported, AciErrorKind.InvalidArgument,
-            $"Export-AciReport takes AciTrace connectivity matrices and cells, trace summaries and bridge passes; not {item?.GetType().FullName ?? "null"}.", item);
-        WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, InputObject));
+            var ex = new AciTraceException(ErrorIds.ReportInputNotSupported, AciErrorKind.InvalidArgument,
+                $"Export-AciReport takes AciTrace connectivity matrices and cells, trace summaries and bridge passes; not {one?.GetType().FullName ?? "null"}.", one);
+            WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, one));
+        }
     }
 
     /// <inheritdoc />
@@ -87,13 +94,14 @@ public sealed class ExportAciReportCommand : PSCmdlet
         }
         else
         {
-            Fail(ErrorIds.ReportInputNotSupported, $"A bare Mermaid flowchart holds one trace; {data.Traces.Count} came. Give -Path a .md name for one fenced chart per trace.", data.Traces.Count);
+            Fail(ErrorIds.ReportInputNotSupported, ErrorCategory.InvalidArgument,
+                $"A bare Mermaid flowchart holds one trace; {data.Traces.Count} came. Give -Path a .md name for one fenced chart per trace.", path);
             return;
         }
 
         if (NoClobber && File.Exists(path))
         {
-            Fail(ErrorIds.ReportFileExists, $"'{path}' exists and -NoClobber is set.", path);
+            Fail(ErrorIds.ReportFileExists, ErrorCategory.ResourceExists, $"'{path}' exists and -NoClobber is set.", path);
             return;
         }
 
@@ -106,22 +114,22 @@ public sealed class ExportAciReportCommand : PSCmdlet
         {
             File.WriteAllText(path, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            Fail(ErrorIds.ReportWriteFailed, $"Cannot write '{path}': {e.Message}", path);
+            Fail(ErrorIds.ReportWriteFailed, ErrorCategory.WriteError, $"Cannot write '{path}': {e.Message}", path);
             return;
         }
 
         if (PassThru)
         {
             // As Get-Item returns it, so the file shows and pipes like any other.
-            WriteObject(InvokeProvider.Item.Get(path), enumerateCollection: true);
+            WriteObject(InvokeProvider.Item.Get([path], force: false, literalPath: true), enumerateCollection: true);
         }
     }
 
-    private void Fail(string errorId, string message, object target)
+    private void Fail(string errorId, ErrorCategory category, string message, object target)
     {
         var ex = new AciTraceException(errorId, AciErrorKind.InvalidArgument, message, target);
-        WriteError(new ErrorRecord(ex, errorId, ErrorCategory.InvalidArgument, target));
+        WriteError(new ErrorRecord(ex, errorId, category, target));
     }
 }

@@ -107,6 +107,10 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
         }
 
         WriteVerbose($"{probes.Count} probe(s) over {probes.Select(p => (p.Source, p.Destination)).Distinct().Count()} pair(s).");
+        if (probes.Count == 0)
+        {
+            WriteWarning("No pair to trace: the scope has fewer than two running pods on the pod network (pods that are not running, have no address yet or use the host network are left out).");
+        }
         _probes.AddRange(probes);
         foreach (var pair in probes.GroupBy(p => (p.Source, p.Destination)))
         {
@@ -116,6 +120,11 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
         _tally.Expected = probes.Count;
         foreach (var probe in probes)
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                break;
+            }
+
             var port = probe.Port is int n ? $":{n}/{probe.Protocol}" : $" {probe.Protocol}";
             Trace(probe.ToRequest(), probe, $"{probe.Source} -> {probe.Destination}{port}");
         }
@@ -137,16 +146,22 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
 
     private protected override void OnInputDone(PendingInput input, IReadOnlyList<AciTraceSummary> summaries, bool delivered)
     {
-        if (input.Target is ConnectivityProbe probe && summaries.FirstOrDefault(s => s.Direction == TraceDirection.Request) is { } request)
+        if (input.Target is not ConnectivityProbe probe)
+        {
+            return;
+        }
+
+        if (summaries.FirstOrDefault(s => s.Direction == TraceDirection.Request) is not { } request)
+        {
+            _failed[probe] = "the trace returned no request summary";
+        }
+        else if (Output != ConnectivityOutput.Summary)
         {
             // Summaries are written as they come and not kept; cells keep theirs until the pair is written.
-            if (Output != ConnectivityOutput.Summary)
-            {
-                _traced[probe] = request;
-            }
-
-            PairDone(probe);
+            _traced[probe] = request;
         }
+
+        PairDone(probe);
     }
 
     private protected override void OnInputFailed(object target, AciTraceException failure)
@@ -210,7 +225,7 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
             SourceSelector = SourceSelector,
             DestinationSelector = DestinationSelector,
             Ports = Port,
-            Protocol = Protocol == "Udp" ? TraceProtocol.Udp : TraceProtocol.Tcp,
+            Protocol = string.Equals(Protocol, "Udp", StringComparison.OrdinalIgnoreCase) ? TraceProtocol.Udp : TraceProtocol.Tcp,
         };
     }
 }

@@ -84,7 +84,8 @@ internal static class ConnectivityPlanner
         foreach (var svc in services.Where(s => s.Namespace == dst.Namespace && s.Selector.Count > 0 && s.Selector.All(kv => dst.Labels.TryGetValue(kv.Key, out var v) && v == kv.Value)))
             foreach (var sp in svc.Ports)
             {
-                var target = sp.TargetPortNumber ?? dst.Ports.FirstOrDefault(cp => cp.Name == sp.TargetPortName)?.Port;
+                var target = sp.TargetPortNumber
+                    ?? dst.Ports.FirstOrDefault(cp => cp.Name == sp.TargetPortName && string.Equals(cp.Protocol, sp.Protocol, StringComparison.OrdinalIgnoreCase))?.Port;
                 if (target is int t) Add(sp.Protocol, t, $"Service {svc.Key} port {sp.Port}");
             }
         if (found.Count == 0) found.Add((TraceProtocol.Icmp, null, "no declared port: ICMP echo"));

@@ -6,7 +6,7 @@ namespace AciTrace.Policy;
 /// <summary>
 /// Checks a label selector in the API server's text form before it is sent (kubectl -l): comma-separated
 /// requirements <c>key</c>, <c>!key</c>, <c>key=value</c>, <c>key==value</c>, <c>key!=value</c>,
-/// <c>key in (a,b)</c>, <c>key notin (a,b)</c>, with Kubernetes' rules for label keys and values.
+/// <c>key in (a,b)</c>, <c>key notin (a,b)</c>, <c>key&gt;N</c>, <c>key&lt;N</c>, with Kubernetes' rules for label keys and values.
 /// </summary>
 public static partial class LabelSelectorSyntax
 {
@@ -31,6 +31,11 @@ public static partial class LabelSelectorSyntax
             if (!IsKey(key))
             {
                 reason = $"'{key}' is not a label key (an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)";
+                return false;
+            }
+            if (m.Groups["set"].Success && m.Groups["set"].Value.Trim().Length == 0)
+            {
+                reason = $"'{r}' has an empty set: in and notin need at least one value";
                 return false;
             }
             var values = m.Groups["set"].Success
@@ -76,7 +81,7 @@ public static partial class LabelSelectorSyntax
 
     private static bool IsValue(string value) => value.Length == 0 || (value.Length <= 63 && Name().IsMatch(value));
 
-    [GeneratedRegex(@"^(?:!\s*(?<key>[^\s=!(),]+)|(?<key>[^\s=!(),]+)\s*(?:(?:==|=|!=)\s*(?<value>[^\s=!(),]*)|\s(?:in|notin)\s*\((?<set>[^()]*)\))?)$")]
+    [GeneratedRegex(@"^(?:!\s*(?<key>[^\s=!(),<>]+)|(?<key>[^\s=!(),<>]+)\s*(?:(?:==|=|!=)\s*(?<value>[^\s=!(),<>]*)|[<>]\s*(?<number>-?[0-9]+)|\s(?:in|notin)\s*\((?<set>[^()]*)\))?)$")]
     private static partial Regex Requirement();
 
     [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$")]

@@ -10,8 +10,11 @@ namespace AciTrace.Reports;
 /// point marked and its reason. The data is embedded as JSON (HTML-escaped by the serializer) and drawn by the page's
 /// own script with DOM calls, never by pasting text as HTML.
 /// </summary>
-public static class HtmlReport
+public static partial class HtmlReport
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{(TITLE|SUBTITLE|DATA)\}\}")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
+
     public static string Write(ReportData data, string title, DateTimeOffset generatedAt)
     {
         var json = Json.WriteForHtml(w =>
@@ -79,10 +82,14 @@ public static class HtmlReport
         var subtitle = data.Matrix is { } mx
             ? $"{mx.Sources.Count} source(s) x {mx.Destinations.Count} destination(s): {mx.Delivered} delivered, {mx.Dropped} dropped, {mx.Partial} partial, {mx.Unknown} unknown"
             : $"{data.Traces.Count} trace(s)";
-        return Template
-            .Replace("{{TITLE}}", WebUtility.HtmlEncode(title), StringComparison.Ordinal)
-            .Replace("{{SUBTITLE}}", WebUtility.HtmlEncode($"{subtitle}. Generated {generatedAt.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)} by AciTrace."), StringComparison.Ordinal)
-            .Replace("{{DATA}}", json, StringComparison.Ordinal);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["TITLE"] = WebUtility.HtmlEncode(title),
+            ["SUBTITLE"] = WebUtility.HtmlEncode($"{subtitle}. Generated {generatedAt.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)} by AciTrace."),
+            ["DATA"] = json,
+        };
+        // One pass: text put in is never searched for placeholders again (a title may hold "{{DATA}}").
+        return Placeholder().Replace(Template, m => values[m.Groups[1].Value]);
     }
 
     private static string Key(string id, TraceDirection direction) => id + " (" + direction + ")";
@@ -144,6 +151,8 @@ public static class HtmlReport
   const data = JSON.parse(document.getElementById("report-data").textContent);
   const traces = new Map(data.traces.map(t => [t.key, t]));
   const symbol = { Deliver: "+", Drop: "x", Partial: "~", Unknown: "?" };
+  let drawn = 0;
+  const fit = (text, n) => text.length > n ? text.slice(0, n - 1) + "…" : text;
 
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
@@ -170,7 +179,8 @@ public static class HtmlReport
     const rows = Math.ceil(steps.length / perRow);
     const width = Math.min(steps.length, perRow) * (w + gapX), height = rows * (h + gapY) + 10;
     const svg = svgEl("svg", { width: width, height: height, viewBox: `0 0 ${width} ${height}`, role: "img" });
-    const defs = svgEl("defs", {}), marker = svgEl("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto" });
+    const arrowId = "arrow" + (++drawn);
+    const defs = svgEl("defs", {}), marker = svgEl("marker", { id: arrowId, viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto" });
     marker.append(svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: "#57606a" }));
     defs.append(marker);
     svg.append(defs);
@@ -182,10 +192,10 @@ public static class HtmlReport
       const fill = isDrop ? "#ffe3e0" : s.kind === "end" ? "#ddf4ff" : dropped ? "#f6f8fa" : "#fff";
       svg.append(svgEl("rect", { x, y, width: w, height: h, rx: 8, fill, stroke, "stroke-width": isDrop ? 3 : 1.5 }));
       if (s.kind === "end") {
-        svg.append(svgEl("text", { x: x + 10, y: y + 37 }, s.label));
+        svg.append(svgEl("text", { x: x + 10, y: y + 37 }, fit(s.label, 24)));
       } else {
         const p = s.p;
-        svg.append(svgEl("text", { x: x + 10, y: y + 18, "font-weight": "600" }, p.node + " · " + p.bridge + (p.resume ? " (ct)" : "")));
+        svg.append(svgEl("text", { x: x + 10, y: y + 18, "font-weight": "600" }, fit(p.node + " · " + p.bridge + (p.resume ? " (ct)" : ""), 24)));
         svg.append(svgEl("text", { x: x + 10, y: y + 36, fill: isDrop ? "#a40e26" : "#24292f" }, p.verdict + (p.nat ? " · " + p.nat : "")));
         const detail = isDrop ? (p.cause || p.table || "dropped") : (p.tunnel ? "tunnel to " + p.tunnel : "");
         if (detail) svg.append(svgEl("text", { x: x + 10, y: y + 54, fill: "#57606a" }, detail.length > 26 ? detail.slice(0, 25) + "…" : detail));
@@ -195,7 +205,7 @@ public static class HtmlReport
         const sameRow = (i + 1) % perRow !== 0;
         const x1 = sameRow ? x + w : x + w / 2, y1 = sameRow ? y + h / 2 : y + h;
         const x2 = sameRow ? x + w + gapX - 2 : 4 + w / 2, y2 = sameRow ? y + h / 2 : y + h + gapY - 2;
-        svg.append(svgEl("line", { x1, y1, x2, y2, stroke: "#57606a", "stroke-width": 1.5, "marker-end": "url(#arrow)" }));
+        svg.append(svgEl("line", { x1, y1, x2, y2, stroke: "#57606a", "stroke-width": 1.5, "marker-end": `url(#${arrowId})` }));
         if (port && sameRow) svg.append(svgEl("text", { x: x + w + 2, y: y + h / 2 - 6, fill: "#57606a", "font-size": "10" }, port.length > 9 ? port.slice(0, 8) + "…" : port));
       }
       if (isDrop) dropped = true;
@@ -215,8 +225,8 @@ public static class HtmlReport
     if (td) td.classList.add("selected");
     const box = document.getElementById("details");
     box.replaceChildren(el("h2", {}, `${cell.s} → ${cell.d}: ${cell.r}`), el("div", { class: "reason" }, cell.ports));
+    if (cell.r !== "Deliver" && cell.reason) box.append(el("div", { class: "reason" }, cell.reason));
     for (const key of cell.traces) { const t = traces.get(key); if (t) box.append(card(t)); }
-    if (cell.traces.length === 0 && cell.reason) box.append(el("div", { class: "reason" }, cell.reason));
   }
 
   if (data.matrix) {
@@ -243,10 +253,14 @@ public static class HtmlReport
     const names = el("ol", { class: "names" }, ...m.destinations.map(d => el("li", {}, d)));
     document.getElementById("matrix").append(table, legend, names);
     if (first) showCell(first[0], first[1]); else if (m.cells.length) showCell(m.cells[0], null);
-  } else {
+  }
+  // Traces that belong to no cell of the matrix (or all of them, without one).
+  const inCells = new Set(data.matrix ? data.matrix.cells.flatMap(c => c.traces) : []);
+  const others = data.traces.filter(t => !inCells.has(t.key));
+  if (others.length) {
     const box = document.getElementById("traces");
-    box.append(el("h2", {}, "Traces"));
-    for (const t of data.traces) box.append(card(t));
+    box.append(el("h2", {}, data.matrix ? "Other traces" : "Traces"));
+    for (const t of others) box.append(card(t));
   }
 })();
 </script>

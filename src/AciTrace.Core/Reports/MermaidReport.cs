@@ -12,7 +12,7 @@ public static class MermaidReport
     {
         var text = new StringBuilder();
         text.AppendLine("flowchart LR");
-        text.AppendLine($"  %% {Clean(trace.Id)} ({trace.Direction}): {trace.Verdict}");
+        text.AppendLine($"  %% {trace.Id.Replace('\n', ' ')} ({trace.Direction}): {trace.Verdict}");
         text.AppendLine($"  src([\"{Clean(trace.Source)}\"])");
         var passes = trace.Passes;
         var dropped = -1;
@@ -24,13 +24,13 @@ public static class MermaidReport
                 if (i > 0) text.AppendLine("  end");
                 text.AppendLine($"  subgraph n{i}[\"{Clean(p.Node)}\"]");
             }
-            var label = $"{p.Bridge}{(p.IsResume ? " (after conntrack)" : "")}<br/>{p.Verdict}";
+            var label = $"{Clean(p.Bridge)}{(p.IsResume ? " (after conntrack)" : "")}<br/>{p.Verdict}";
             if (p.Verdict == TraceVerdict.Drop)
             {
-                label += $"<br/>{(p.DropCause ?? p.DropTableName ?? "dropped")}";
+                label += $"<br/>{Clean(p.DropCause ?? p.DropTableName ?? "dropped")}";
                 if (dropped < 0) dropped = i;
             }
-            text.AppendLine($"    p{i}[\"{Clean(label)}\"]");
+            text.AppendLine($"    p{i}[\"{label}\"]");
         }
         if (passes.Count > 0) text.AppendLine("  end");
         var end = trace.Verdict == TraceVerdict.Deliver ? $"dst([\"{Clean(trace.Destination)}\"])" : null;
@@ -66,6 +66,12 @@ public static class MermaidReport
         return text.ToString();
     }
 
-    /// <summary>Mermaid labels are quoted: a quote becomes an apostrophe; line breaks are dropped.</summary>
-    private static string Clean(string text) => text.Replace('"', '\'').Replace('\n', ' ').Replace('\r', ' ');
+    /// <summary>
+    /// Text inside a quoted Mermaid label: the characters Mermaid would read as markup become its entity codes
+    /// (<c>#quot;</c>, <c>#lt;</c>, <c>#gt;</c>, <c>#35;</c>); line breaks become spaces.
+    /// </summary>
+    private static string Clean(string text) => text
+        .Replace("#", "#35;", StringComparison.Ordinal).Replace("\"", "#quot;", StringComparison.Ordinal)
+        .Replace("<", "#lt;", StringComparison.Ordinal).Replace(">", "#gt;", StringComparison.Ordinal)
+        .Replace('\n', ' ').Replace('\r', ' ');
 }

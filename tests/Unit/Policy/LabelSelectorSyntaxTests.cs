@@ -15,6 +15,8 @@ public sealed class LabelSelectorSyntaxTests
     [InlineData("app.kubernetes.io/name=web")]
     [InlineData("example.com/team=a-b_c.d")]
     [InlineData("app=")]
+    [InlineData("replicas>1")]
+    [InlineData("generation < -2")]
     public void SelectorsKubectlTakesAreValid(string selector) =>
         Assert.True(LabelSelectorSyntax.IsValid(selector, out var why), why);
 
@@ -28,6 +30,8 @@ public sealed class LabelSelectorSyntaxTests
     [InlineData("app=" + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "not a label value")]
     [InlineData("app in (a,b c)", "not a label value")]
     [InlineData("app web", "not a requirement")]
+    [InlineData("app in ()", "empty set")]
+    [InlineData("replicas>x", "not a requirement")]
     public void AnythingElseIsRefusedWithAReason(string selector, string reason)
     {
         Assert.False(LabelSelectorSyntax.IsValid(selector, out var why));
