@@ -22,6 +22,9 @@ public sealed record PodInfo(
 {
     public string Key => $"{Namespace}/{Name}";
 
+    /// <summary>Being deleted (metadata.deletionTimestamp set): its phase may still say Running.</summary>
+    public bool Terminating { get; init; }
+
     public static PodInfo FromJson(JsonElement pod)
     {
         var meta = pod.Prop("metadata");
@@ -54,7 +57,10 @@ public sealed record PodInfo(
             addresses,
             meta.Prop("labels").StringMap(),
             ports,
-            containers);
+            containers)
+        {
+            Terminating = meta.Prop("deletionTimestamp").Str() is not null,
+        };
     }
 
     /// <summary>The address of the wanted family, else the first one.</summary>

@@ -37,7 +37,7 @@ public sealed record ConnectivityProbe(string SourceNamespace, string SourceName
 }
 
 /// <summary>
-/// Lists the pairs of a <see cref="ConnectivityScope"/>: every running pod with an address on the pod network as a
+/// Lists the pairs of a <see cref="ConnectivityScope"/>: every running pod (not being deleted) with an address on the pod network as a
 /// source, every such pod other than itself as a destination, on each port the destination serves (its container
 /// ports, and the target ports of the Services that select it), or ICMP echo for a destination that declares none.
 /// </summary>
@@ -67,8 +67,9 @@ internal static class ConnectivityPlanner
         return probes;
     }
 
-    /// <summary>Pods whose traffic goes through OVS: running, with an address, not on the host network.</summary>
-    private static bool Traceable(PodInfo pod) => pod.Phase == "Running" && pod.Addresses.Count > 0 && !pod.HostNetwork && !string.IsNullOrEmpty(pod.NodeName);
+    /// <summary>Pods whose traffic goes through OVS: running and not being deleted, with an address, not on the host network.</summary>
+    private static bool Traceable(PodInfo pod) =>
+        pod.Phase == "Running" && !pod.Terminating && pod.Addresses.Count > 0 && !pod.HostNetwork && !string.IsNullOrEmpty(pod.NodeName);
 
     private static IReadOnlyList<(TraceProtocol Protocol, int? Port, string Origin)> PortsOf(PodInfo dst, IReadOnlyList<ServiceInfo> services, ConnectivityScope scope)
     {
