@@ -25,6 +25,9 @@ public static class ErrorIds
     /// <summary>Export-AciReport was given an object it cannot report, or several traces for one bare Mermaid flowchart.</summary>
     public const string ReportInputNotSupported = "ReportInputNotSupported";
 
+    /// <summary>Compare-AciTrace was given an object that holds no trace.</summary>
+    public const string CompareInputNotSupported = "CompareInputNotSupported";
+
     /// <summary>Export-AciReport <c>-NoClobber</c>: the file already exists.</summary>
     public const string ReportFileExists = "ReportFileExists";
 
