@@ -11,7 +11,7 @@
     # Loaded before the root module so the cmdlets' reference to the engine resolves from this folder.
     RequiredAssemblies   = @('AciTrace.Core.dll')
     FormatsToProcess     = @('AciTrace.Format.ps1xml')
-    CmdletsToExport      = @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'ConvertFrom-AciOvsTrace')
+    CmdletsToExport      = @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'Get-AciFlow', 'ConvertFrom-AciOvsTrace')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

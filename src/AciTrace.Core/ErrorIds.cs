@@ -25,6 +25,9 @@ public static class ErrorIds
     /// <summary>Export-AciReport was given an object it cannot report, or several traces for one bare Mermaid flowchart.</summary>
     public const string ReportInputNotSupported = "ReportInputNotSupported";
 
+    /// <summary>Get-AciFlow <c>-Table</c> is neither a table number (0-254) nor a table name of the bridge.</summary>
+    public const string InvalidFlowTable = "InvalidFlowTable";
+
     /// <summary>Compare-AciTrace was given an object that holds no trace.</summary>
     public const string CompareInputNotSupported = "CompareInputNotSupported";
 

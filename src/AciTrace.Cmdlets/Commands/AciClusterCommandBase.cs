@@ -62,13 +62,6 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
     public string? KubectlPath { get; set; }
 
     /// <summary>
-    /// <para type="description">How many traces of the pipeline run at the same time (1-64; default 4), as -ThrottleLimit of ForEach-Object -Parallel. Output, errors and -Quiet answers stay in input order. 1 traces one input after the other.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = 4;
-
-    /// <summary>
     /// <para type="description">Timeout in seconds of each cluster call the trace makes (one API read or one exec).</para>
     /// </summary>
     [Parameter]
@@ -78,6 +71,9 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
     #endregion
 
     #region What derived cmdlets decide
+
+    /// <summary>How many traces may run at once (the cmdlet's -ThrottleLimit; 1 when it has none).</summary>
+    private protected virtual int InFlight => 1;
 
     /// <summary>Whether the traces in flight run their legs together, one exec per node and wave, over this transport.</summary>
     private protected virtual bool BatchLegs(ClusterTransport transport) => false;
@@ -181,7 +177,7 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Adds an input to the window of traces in flight (at most <see cref="ThrottleLimit"/> running at once), then
+    /// Adds an input to the window of traces in flight (at most <see cref="InFlight"/> running at once), then
     /// writes out, in input order, every input at the front of the window that is done, and the oldest ones until
     /// the window has room again.
     /// </summary>
@@ -190,7 +186,7 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
         _window.Enqueue(input);
         // The first trace runs alone: a failure that concerns every input (no kubeconfig, API unreachable) is then
         // known before a second input makes a cluster call, and the session's shared lookups are warm.
-        DrainWindow(keep: _firstTraceDrained ? ThrottleLimit - 1 : 0);
+        DrainWindow(keep: _firstTraceDrained ? InFlight - 1 : 0);
     }
 
     /// <summary>Takes inputs out of the window in order while more than <paramref name="keep"/> remain or the oldest is done.</summary>

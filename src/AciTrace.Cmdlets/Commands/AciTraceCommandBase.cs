@@ -64,6 +64,16 @@ public abstract class AciTraceCommandBase : AciClusterCommandBase
 
     #endregion
 
+    /// <summary>
+    /// <para type="description">How many traces of the pipeline run at the same time (1-64; default 4), as -ThrottleLimit of ForEach-Object -Parallel. Output, errors and -Quiet answers stay in input order. 1 traces one input after the other.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
+
+
+    private protected override int InFlight => ThrottleLimit;
+
     #region Abstract members
 
     /// <summary>Builds the engine request for the current input; throws <see cref="AciTraceException"/> on bad input.</summary>

@@ -19,8 +19,14 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
     private readonly Dictionary<ConnectivityProbe, string> _failed = new();
     private readonly Dictionary<(string Source, string Destination), int> _pending = new();
 
-    /// <summary>A scope holds many probes: 16 in flight by default (about three times the throughput of 4 on the lab).</summary>
-    public GetAciConnectivityCommand() => ThrottleLimit = 16;
+    /// <summary>
+    /// <para type="description">How many probes are traced at the same time (1-64; default 16: a scope holds many probes, and 16 in flight trace about three times faster than 4). Output and errors stay in probe order.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 16;
+
+    private protected override int InFlight => ThrottleLimit;
 
     /// <summary>
     /// <para type="description">Namespaces whose running pods are the sources and the destinations. Defaults to the context's default namespace.</para>

@@ -14,4 +14,7 @@ public interface ITraceSession : IAsyncDisposable
 
     /// <summary>The pairs of a connectivity scope, in source then destination order (API reads only).</summary>
     Task<IReadOnlyList<ConnectivityProbe>> PlanConnectivityAsync(ConnectivityScope scope, CancellationToken cancellationToken);
+
+    /// <summary>A node's flows on one bridge (all tables, or one), decoded.</summary>
+    Task<IReadOnlyList<AciFlow>> FlowsAsync(string node, string bridge, int? table, CancellationToken cancellationToken);
 }

@@ -100,6 +100,9 @@ public sealed partial class TraceSession : ITraceSession
     public Task<IReadOnlyList<ConnectivityProbe>> PlanConnectivityAsync(ConnectivityScope scope, CancellationToken cancellationToken) =>
         ConnectivityPlanner.PlanAsync(_discovery, scope, cancellationToken);
 
+    public Task<IReadOnlyList<AciFlow>> FlowsAsync(string node, string bridge, int? table, CancellationToken cancellationToken) =>
+        FlowReader.ReadAsync(_kube, _discovery, _facts, node, bridge, table, cancellationToken);
+
     /// <summary>Cancels unfinished work and waits for it (its processes are killed); its outcome is already reported.</summary>
     private static async Task StopAsync(CancellationTokenSource stop, Task work)
     {
