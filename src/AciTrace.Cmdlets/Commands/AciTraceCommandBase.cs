@@ -62,8 +62,6 @@ public abstract class AciTraceCommandBase : AciClusterCommandBase
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
-    #endregion
-
     /// <summary>
     /// <para type="description">How many traces of the pipeline run at the same time (1-64; default 4), as -ThrottleLimit of ForEach-Object -Parallel. Output, errors and -Quiet answers stay in input order. 1 traces one input after the other.</para>
     /// </summary>
@@ -71,6 +69,7 @@ public abstract class AciTraceCommandBase : AciClusterCommandBase
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 4;
 
+    #endregion
 
     private protected override int InFlight => ThrottleLimit;
 
