@@ -52,6 +52,7 @@ public static class LabCli
             "status" => await LabStatus.RunAsync(parsed, stdout).ConfigureAwait(false),
             "down" => await LabDown.RunAsync(parsed, stdout, stderr).ConfigureAwait(false),
             "faults" => await LabFaultsCommand.RunAsync(parsed, stdout, stderr).ConfigureAwait(false),
+            "policy" => await LabPolicyCommand.RunAsync(parsed, stdout, stderr).ConfigureAwait(false),
             _ => await Help(stdout).ConfigureAwait(false),
         };
     }

@@ -69,13 +69,71 @@ public sealed class LabEnvironment : IAsyncDisposable
                 viewer = Path.Combine(stateDirectory, ViewerKubeconfigFileName);
                 await api.WriteKubeconfigAsync(viewer, options.DefaultNamespace, LabKubeconfig.ViewerContext, ct).ConfigureAwait(false);
             }
-            return new LabEnvironment(cluster, api, stateDirectory, kubeconfig, viewer);
+            var environment = new LabEnvironment(cluster, api, stateDirectory, kubeconfig, viewer);
+            api.PolicyChange = environment.ApplyPolicyRequestAsync;
+            return environment;
         }
         catch
         {
             await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Changes the running lab's policy: the spec edited by <paramref name="edit"/> (NetworkPolicies, contracts, EPG
+    /// assignments) is applied to every node's datapath and files and to what the API server serves. Returns the new
+    /// resolved cluster (its ground truth is the new expectation).
+    /// </summary>
+    public async Task<ResolvedCluster> ChangePolicyAsync(Action<ClusterSpec> edit, CancellationToken ct = default)
+    {
+        var spec = SpecResolver.Parse(SpecResolver.ToYaml(Cluster.Cluster.Spec));
+        edit(spec);
+        var next = SpecResolver.Resolve(spec);
+        await Cluster.ApplyAsync(next, StateDirectory, ct).ConfigureAwait(false);
+        Api.ReplaceModel(ToKubeModel(next));
+        return next;
+    }
+
+    private readonly SemaphoreSlim _changing = new(1, 1);
+
+    /// <summary>
+    /// The admin endpoint's policy change: <c>apply</c> (spec YAML whose NetworkPolicies and contracts replace those of
+    /// the same name or join them), <c>deletePolicies</c> (namespace/name), <c>deleteContracts</c>. One change at a time.
+    /// </summary>
+    private async Task<string> ApplyPolicyRequestAsync(JsonObject request, CancellationToken ct)
+    {
+        var change = request["apply"]?.GetValue<string>() is { } yaml ? SpecResolver.Parse(yaml) : new ClusterSpec();
+        var deletePolicies = (request["deletePolicies"] as JsonArray ?? []).Select(n => n!.GetValue<string>()).ToList();
+        var deleteContracts = (request["deleteContracts"] as JsonArray ?? []).Select(n => n!.GetValue<string>()).ToList();
+        await _changing.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await ChangePolicyAsync(spec =>
+            {
+                foreach (var key in deletePolicies)
+                    if (spec.NetworkPolicies.RemoveAll(np => $"{np.Namespace}/{np.Name}" == key) == 0)
+                        throw new ArgumentException($"the lab has no NetworkPolicy {key}");
+                foreach (var name in deleteContracts)
+                    if (spec.Contracts.RemoveAll(c => c.Name == name) == 0) throw new ArgumentException($"the lab has no contract {name}");
+                foreach (var np in change.NetworkPolicies)
+                {
+                    spec.NetworkPolicies.RemoveAll(x => x.Namespace == np.Namespace && x.Name == np.Name);
+                    spec.NetworkPolicies.Add(np);
+                }
+                foreach (var c in change.Contracts)
+                {
+                    spec.Contracts.RemoveAll(x => x.Name == c.Name);
+                    spec.Contracts.Add(c);
+                }
+            }, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _changing.Release();
+        }
+        return $"applied: {change.NetworkPolicies.Count} NetworkPolicy(ies) and {change.Contracts.Count} contract(s) set, "
+            + $"{deletePolicies.Count} NetworkPolicy(ies) and {deleteContracts.Count} contract(s) deleted; every node reprogrammed";
     }
 
     public static Task<LabEnvironment> StartAsync(string specPath, string stateDirectory, LabEnvironmentOptions? options = null, CancellationToken ct = default) =>

@@ -62,6 +62,37 @@ Describe 'Compare-AciTrace' {
         @($lines -match '^Change\s+Source\s+Destination\s+Packet\s+Verdict\s+DivergedAt$').Count | Should -Be 1
     }
 
+    It 'shows the pairs a NetworkPolicy change broke, applied to the running lab with its policy command, and none once it is undone' {
+        $change = Join-Path $TestDrive 'change.yaml'
+        $spec = @'
+networkPolicies:
+  - namespace: shop
+    name: web-ingress
+    spec:
+      podSelector: {matchLabels: {app: web}}
+      policyTypes: [Ingress]
+      ingress:
+        - ports: [{protocol: TCP, port: "PORT"}]
+'@
+        Set-Content $change ($spec.Replace('PORT', '9999'))
+        $applied = Invoke-LabCli policy --apply $change
+        "$applied" | Should -Match '^applied: 1 NetworkPolicy'
+        try {
+            $changes = @(Get-AciConnectivity -Namespace shop -Output Summary @Kube | Compare-AciTrace $Before)
+        }
+        finally {
+            Set-Content $change ($spec.Replace('PORT', 'http'))
+            $null = Invoke-LabCli policy --apply $change
+        }
+        $changes.Count | Should -BeGreaterThan 0
+        $changes | ForEach-Object {
+            $_.Change | Should -Be 'Broken'
+            $_.Destination | Should -BeLike 'shop/web-*'
+            $_.AfterReason | Should -Match 'NetworkPolicy shop/web-ingress'
+        }
+        @(Get-AciConnectivity -Namespace shop -Output Summary @Kube | Compare-AciTrace $Before) | Should -BeNullOrEmpty
+    }
+
     It 'reports an object that holds no trace as an error for that object' {
         $err = $null
         'not a trace' | Compare-AciTrace $Before -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null

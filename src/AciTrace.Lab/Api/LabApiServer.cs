@@ -67,7 +67,14 @@ public sealed class LabApiServer : IAsyncDisposable
     public LabFaults Faults => Options.Faults;
 
     /// <summary>The cluster as given (without faults).</summary>
-    public LabKubeModel Model { get; }
+    public LabKubeModel Model { get; private set; }
+
+    /// <summary>Serves another version of the cluster from now on (a policy change), with the current faults.</summary>
+    public void ReplaceModel(LabKubeModel model)
+    {
+        Model = model;
+        OnFaultsChanged();
+    }
 
     /// <summary>The cluster as served right now (faults applied).</summary>
     public LabKubeModel CurrentView => _view;
@@ -175,6 +182,11 @@ public sealed class LabApiServer : IAsyncDisposable
         if (seg is ["aci-lab", "faults"])
         {
             await FaultsEndpointAsync(ctx, user).ConfigureAwait(false);
+            return;
+        }
+        if (seg is ["aci-lab", "policy"])
+        {
+            await PolicyEndpointAsync(ctx, user).ConfigureAwait(false);
             return;
         }
         if (seg is ["api", "v1", "namespaces", var ens, "pods", var epod, "exec"])
@@ -470,6 +482,50 @@ public sealed class LabApiServer : IAsyncDisposable
             }
         }
         await WriteJsonAsync(ctx, 405, KubeStatus.MethodNotAllowed(ctx.Request.Method)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies a policy change to the running lab (set by the lab environment): the request's JSON in, a one-line
+    /// summary out; a change the spec rules refuse is an ArgumentException with the reason.
+    /// </summary>
+    public Func<JsonObject, CancellationToken, Task<string>>? PolicyChange { get; set; }
+
+    private async Task PolicyEndpointAsync(HttpContext ctx, string user)
+    {
+        if (user != Options.AdminUser)
+        {
+            await WriteJsonAsync(ctx, 403, KubeStatus.ForCode(403, $"User \"{user}\" cannot change the lab's policy")).ConfigureAwait(false);
+            return;
+        }
+        if (!HttpMethods.IsPut(ctx.Request.Method) || PolicyChange is null)
+        {
+            await WriteJsonAsync(ctx, 405, KubeStatus.MethodNotAllowed(ctx.Request.Method)).ConfigureAwait(false);
+            return;
+        }
+        JsonObject? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted).ConfigureAwait(false) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            await WriteJsonAsync(ctx, 400, KubeStatus.BadRequest("invalid JSON: " + e.Message)).ConfigureAwait(false);
+            return;
+        }
+        if (body is null)
+        {
+            await WriteJsonAsync(ctx, 400, KubeStatus.BadRequest("the policy change must be a JSON object")).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            string applied = await PolicyChange(body, ctx.RequestAborted).ConfigureAwait(false);
+            await WriteJsonAsync(ctx, 200, new JsonObject { ["applied"] = applied }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or Spec.LabSpecException)
+        {
+            await WriteJsonAsync(ctx, 400, KubeStatus.BadRequest(e.Message)).ConfigureAwait(false);
+        }
     }
 
     private async Task FaultsEndpointAsync(HttpContext ctx, string user)

@@ -46,6 +46,9 @@ internal sealed record LabCliArguments
                  [--exec-error-status 400-599|none] [--exec-hang true|false] [--exec-fault-node NODE|all]
                  [--ovs-not-ready NODE]... [--ovs-ready NODE]... [--node-removed NODE]... [--node-restored NODE]...
                  change the injected faults of a running lab (--reset first clears all); no option prints them
+          policy [--state-dir D] [--apply CHANGE.yaml] [--delete-policy NS/NAME]... [--delete-contract NAME]...
+                 change the running lab's policy: the NetworkPolicies and contracts of CHANGE.yaml (spec format)
+                 replace or join those of the same name; the node files and both bridges are reprogrammed
           trace  --from NS/POD (--to NS/POD | --service NS/SVC | --external IP) [--protocol tcp|udp|icmp|ip|arp]
                  [--port N] [--source-port N] [--reply] [--hops] [--verbose] [--kubeconfig K [--context C]]
                  run the live tracer against the lab (or the cluster of --kubeconfig) and print the bridge passes;
@@ -62,13 +65,19 @@ internal sealed record LabCliArguments
     /// <summary>A Role/ClusterRole file whose rules are the viewer's permissions (implies <see cref="Rbac"/>).</summary>
     public string? RbacRole { get; init; }
     public LabFaultChanges Faults { get; init; } = new();
+    /// <summary><c>policy --apply</c>: a spec file whose NetworkPolicies and contracts replace or join the lab's.</summary>
+    public string? PolicyFile { get; init; }
+    /// <summary><c>policy --delete-policy</c>: NetworkPolicies to remove (<c>namespace/name</c>).</summary>
+    public IReadOnlyList<string> DeletePolicies { get; init; } = [];
+    /// <summary><c>policy --delete-contract</c>: contracts to remove.</summary>
+    public IReadOnlyList<string> DeleteContracts { get; init; } = [];
 
     /// <summary>Parses argv; throws <see cref="LabUsageException"/> with the reason.</summary>
     public static LabCliArguments Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0) throw new LabUsageException("no command given");
         string command = args[0];
-        if (command is not ("up" or ServeCommand or "status" or "down" or "faults" or "help" or "--help" or "-h"))
+        if (command is not ("up" or ServeCommand or "status" or "down" or "faults" or "policy" or "help" or "--help" or "-h"))
             throw new LabUsageException($"unknown command '{command}'");
         if (command is "--help" or "-h") command = "help";
 
@@ -85,6 +94,10 @@ internal sealed record LabCliArguments
         bool takesSpec = command is "up" or ServeCommand;
         bool takesLabOptions = takesSpec;
         bool takesFaults = command == "faults";
+        bool takesPolicy = command == "policy";
+        string? policyFile = null;
+        var deletePolicies = new List<string>();
+        var deleteContracts = new List<string>();
 
         for (int i = 1; i < args.Count; i++)
         {
@@ -183,6 +196,19 @@ internal sealed record LabCliArguments
                 case "--node-restored" when takesFaults:
                     restored.Add(NodeName(name, Value()));
                     break;
+                case "--apply" when takesPolicy:
+                    policyFile = Value();
+                    if (!File.Exists(policyFile)) throw new LabUsageException($"--apply: {policyFile} does not exist");
+                    policyFile = Path.GetFullPath(policyFile);
+                    break;
+                case "--delete-policy" when takesPolicy:
+                    string np = Value();
+                    if (np.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]) throw new LabUsageException($"--delete-policy needs namespace/name, not '{np}'");
+                    deletePolicies.Add(np);
+                    break;
+                case "--delete-contract" when takesPolicy:
+                    deleteContracts.Add(Value());
+                    break;
                 default:
                     throw new LabUsageException($"unknown option '{name}' for '{command}'");
             }
@@ -197,6 +223,9 @@ internal sealed record LabCliArguments
             Rbac = rbac,
             RbacRole = rbacRole,
             Faults = faults with { OvsNotReady = notReady, OvsReady = ready, NodeRemoved = removed, NodeRestored = restored },
+            PolicyFile = policyFile,
+            DeletePolicies = deletePolicies,
+            DeleteContracts = deleteContracts,
         };
     }
 

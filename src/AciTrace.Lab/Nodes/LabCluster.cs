@@ -26,11 +26,36 @@ public sealed class LabCluster : IAsyncDisposable
         Nodes = nodes;
     }
 
-    /// <summary>The resolved spec.</summary>
-    public ResolvedCluster Cluster { get; }
+    /// <summary>The resolved spec (the latest one applied).</summary>
+    public ResolvedCluster Cluster { get; private set; }
 
     /// <summary>Nodes by name.</summary>
-    public IReadOnlyDictionary<string, LabNode> Nodes { get; }
+    public IReadOnlyDictionary<string, LabNode> Nodes { get; private set; }
+
+    /// <summary>
+    /// Applies a changed spec to the running nodes, as the opflex agent applies a policy pushed to it: every node's
+    /// files (endpoint security groups, id maps, policy dump) are rewritten and both bridges reprogrammed atomically.
+    /// Only what does not touch the ports may change (policies, contracts, EPG assignments): the nodes, pods and
+    /// their addresses must stay as they are.
+    /// </summary>
+    public async Task ApplyAsync(ResolvedCluster next, string stateDir, CancellationToken ct = default)
+    {
+        static string Shape(ResolvedCluster c) => string.Join(";", c.Nodes.Select(n => n.Name + "@" + n.Ip).Order(StringComparer.Ordinal))
+            + "|" + string.Join(";", c.Pods.Select(p => $"{p.Key}@{p.Node}/{p.Ip}/{p.VethName}/{p.Running}/{p.HostNetwork}").Order(StringComparer.Ordinal));
+        if (Shape(next) != Shape(Cluster))
+            throw new InvalidOperationException("A running lab changes policy only: its nodes, pods, their addresses and ports must stay the same (start a new lab for that).");
+        var generated = NodeGenerator.GenerateAll(next);
+        var nodes = await Task.WhenAll(generated.Select(async g =>
+        {
+            var node = Nodes[g.Name];
+            var root = NodeStateWriter.Write(stateDir, g);
+            await node.Ovs.ReplaceFlowsAsync("br-access", NodeStateWriter.FlowText(g.AccessFlows), null, ct).ConfigureAwait(false);
+            await node.Ovs.ReplaceFlowsAsync("br-int", NodeStateWriter.FlowText(g.IntFlows), string.Join("\n", g.IntGroups), ct).ConfigureAwait(false);
+            return new LabNode { Name = g.Name, Ovs = node.Ovs, Generated = g, FilesRoot = root };
+        })).ConfigureAwait(false);
+        Nodes = nodes.ToDictionary(n => n.Name);
+        Cluster = next;
+    }
 
     /// <summary>Validates the spec, writes node files and starts one OVS per node (in parallel); nothing is left running on failure.</summary>
     public static Task<LabCluster> StartAsync(ClusterSpec spec, string stateDir, CancellationToken ct = default) =>

@@ -251,11 +251,26 @@ public sealed partial class OvsInstance : IAsyncDisposable
     /// actions print as on a real node (OF1.5 would turn every <c>load:</c> into <c>set_field:</c>). Only when a group
     /// uses <c>selection_method</c>, which OF1.3/1.4 silently drop, is OpenFlow 1.5 used.
     /// </summary>
-    public async Task LoadFlowsAsync(string bridge, string flows, string? groups = null, CancellationToken ct = default)
+    public Task LoadFlowsAsync(string bridge, string flows, string? groups = null, CancellationToken ct = default) =>
+        LoadFlowsAsync(bridge, flows, groups, replace: false, ct);
+
+    /// <summary>
+    /// Replaces every flow (and group, when <paramref name="groups"/> is given) of a bridge in one atomic bundle, as
+    /// the opflex agent reprograms a bridge after a policy change: no packet ever sees a half-loaded table.
+    /// </summary>
+    public Task ReplaceFlowsAsync(string bridge, string flows, string? groups = null, CancellationToken ct = default) =>
+        LoadFlowsAsync(bridge, flows, groups, replace: true, ct);
+
+    private async Task LoadFlowsAsync(string bridge, string flows, string? groups, bool replace, CancellationToken ct)
     {
         ValidateName(bridge, "bridge");
         ArgumentNullException.ThrowIfNull(flows);
         var bundle = new StringBuilder();
+        if (replace)
+        {
+            bundle.Append("flow delete\n");
+            if (groups is not null) bundle.Append("group delete group_id=all\n");
+        }
         var protocol = "OpenFlow13";
         foreach (var group in EntryLines(groups ?? ""))
         {

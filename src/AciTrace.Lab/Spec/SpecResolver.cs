@@ -37,6 +37,11 @@ public static class SpecResolver
         }
     }
 
+    /// <summary>The spec as YAML that <see cref="Parse"/> reads back (a deep copy to edit).</summary>
+    public static string ToYaml(ClusterSpec spec) =>
+        new SerializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull).Build().Serialize(spec);
+
     /// <summary>Reads a YAML file and resolves it.</summary>
     public static ResolvedCluster LoadFile(string path) => Resolve(Parse(File.ReadAllText(path)));
 

@@ -114,6 +114,9 @@ public sealed class LabCliTests
             ["status", "--rbac"],
             ["faults", "--exec-hang", "maybe"],
             ["down", "--state-dir"],
+            ["policy", "--apply", "/no/such/change.yaml"],
+            ["policy", "--delete-policy", "no-slash"],
+            ["faults", "--apply", "x.yaml"],
         ];
         foreach (string[] args in bad)
         {
@@ -122,6 +125,8 @@ public sealed class LabCliTests
             Assert.Contains("usage: AciTrace.Lab <command> [options]", r.Stderr);
             Assert.Equal("", r.Stdout);
         }
+        LabCliResult notRunning = await LabCliRunner.RunAsync(Short, "policy", "--delete-policy", "shop/web-ingress", "--state-dir", temp.Path);
+        Assert.Equal(3, notRunning.ExitCode);
         LabCliResult help = await LabCliRunner.RunAsync(Short, "help");
         Assert.Equal(0, help.ExitCode);
         Assert.StartsWith("usage: AciTrace.Lab", help.Stdout);
