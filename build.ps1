@@ -10,7 +10,8 @@
              when any test failed.
     Docs     regenerates out/AciTrace/en-US (MAML and about topic) from docs/help.
     Demo     builds, starts the lab (samples/demo-cluster.yaml in ./.lab, or reuses the one running there), imports
-             the module, traces the seed scenarios (samples/demo-traces.csv) and leaves the lab running with the
+             the module, traces the seed scenarios (samples/demo-traces.csv), shows the connectivity matrix of
+             the demo namespaces (and writes it as out/demo-connectivity.html) and leaves the lab running with the
              next commands to type. -StopLab stops it at the end.
     Lab      starts the lab (or reuses it) and prints how to trace in it.
     StopLab  stops the lab of ./.lab (nothing is left running).
@@ -148,6 +149,8 @@ The lab is running (API server on 127.0.0.1; kubeconfig $relative). Go on tracin
     Get-AciPodTrace shop/client shop/web-2 -DestinationPort 80
     Get-AciServiceTrace shop/client kube-system/kube-dns -Protocol Udp -DestinationPort 53 -Reply
     Import-Csv $(Get-ShortPath (Join-Path $root 'samples/demo-traces.csv')) | Where-Object Kind -eq Pod | Get-AciPodTrace -Output Summary
+    Get-AciConnectivity -Namespace shop | Where-Object Result -ne Deliver
+    Get-AciFlow node-b br-access -Table SEC_GROUP_IN_TABLE
     kubectl --kubeconfig $relative get pods -A -o wide
 
 Stop it with:  $(Get-ShortPath (Join-Path $root 'build.ps1')) -Task StopLab$(if ($labDir -ne (Join-Path $root '.lab')) { " -LabDirectory $labDir" })
@@ -175,6 +178,12 @@ function Invoke-DemoTask {
         # The row binds by property name, exactly as an Import-Csv pipeline would.
         $seed | & $commands[$seed.Kind] @cluster -Reply -ErrorAction Continue | Out-Host
     }
+    Write-Host "`nWho reaches whom: Get-AciConnectivity -Namespace shop, data, jobs -Output Matrix" -ForegroundColor Cyan
+    $matrix = Get-AciConnectivity -Namespace shop, data, jobs -Output Matrix @cluster -ErrorAction Continue
+    $matrix | Out-Host
+    $report = Join-Path $root 'out/demo-connectivity.html'
+    $matrix | Export-AciReport $report -Title 'Demo lab connectivity'
+    Write-Host "The same as a page (click a cell for its paths): $report"
     if ($StopLab) { Invoke-StopLabTask } else { Write-LabHelp -Kubeconfig $lab.Kubeconfig }
 }
 
