@@ -43,10 +43,7 @@ public static class ConnectivityBench
                     await gate.WaitAsync();
                     try
                     {
-                        AciTraceSummary? request = null;
-                        await foreach (var e in session.RunAsync(probe.ToRequest(), CancellationToken.None))
-                            if (e is SummaryEvent { Summary.Direction: TraceDirection.Request } s) request = s.Summary;
-                        return request!.Verdict;
+                        return (await TraceBench.TraceAsync(session, probe.ToRequest())).Item2.Verdict;
                     }
                     finally
                     {

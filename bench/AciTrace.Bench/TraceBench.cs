@@ -37,9 +37,7 @@ public static class TraceBench
 
             // Baseline: one bare kubectl exec of ofproto/trace.
             var flow = $"in_port={a.VethName},tcp,dl_src={a.Mac},dl_dst={same.Mac},nw_src={a.Ip},nw_dst={same.Ip},nw_ttl=64,tcp_src=40000,tcp_dst=8080";
-            var cache = Directory.CreateTempSubdirectory("acitrace-bench-cache-").FullName;
-            await BareExecAsync(lab.KubeconfigPath, cache, ovsPod, flow); // warm the discovery cache
-            var baseline = await MedianAsync(10, () => BareExecAsync(lab.KubeconfigPath, cache, ovsPod, flow));
+            var baseline = await BareExecBaselineAsync(lab.KubeconfigPath, ovsPod, flow);
             Console.WriteLine($"baseline: bare kubectl exec ofproto/trace  median {Ms(baseline)}");
 
             TraceRequest Pair(ResolvedPod src, ResolvedPod dst) => new()
@@ -86,7 +84,6 @@ public static class TraceBench
                 }
             }
 
-            Directory.Delete(cache, true);
             foreach (var transport in Transports) await TimelineAsync(options, transport, Pair(a, cross));
             await ManyPairsAsync(state);
             return 0;
@@ -172,7 +169,7 @@ public static class TraceBench
         }
     }
 
-    private static async Task<(TimeSpan, AciTraceSummary)> TraceAsync(ITraceSession session, TraceRequest request)
+    internal static async Task<(TimeSpan, AciTraceSummary)> TraceAsync(ITraceSession session, TraceRequest request)
     {
         var clock = Stopwatch.StartNew();
         AciTraceSummary? summary = null;
@@ -185,8 +182,15 @@ public static class TraceBench
     internal static async Task<TimeSpan> BareExecBaselineAsync(string kubeconfig, string ovsPod, string flow)
     {
         var cache = Directory.CreateTempSubdirectory("acitrace-bench-cache-").FullName;
-        await BareExecAsync(kubeconfig, cache, ovsPod, flow);
-        return await MedianAsync(10, () => BareExecAsync(kubeconfig, cache, ovsPod, flow));
+        try
+        {
+            await BareExecAsync(kubeconfig, cache, ovsPod, flow); // warm kubectl's discovery cache
+            return await MedianAsync(10, () => BareExecAsync(kubeconfig, cache, ovsPod, flow));
+        }
+        finally
+        {
+            Directory.Delete(cache, true);
+        }
     }
 
     private static async Task<TimeSpan> BareExecAsync(string kubeconfig, string cacheDir, string ovsPod, string flow)

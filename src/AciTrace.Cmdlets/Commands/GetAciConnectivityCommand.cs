@@ -17,7 +17,8 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
     private readonly List<ConnectivityProbe> _probes = new();
     private readonly Dictionary<ConnectivityProbe, AciTraceSummary> _traced = new();
     private readonly Dictionary<ConnectivityProbe, string> _failed = new();
-    private readonly Dictionary<(string Source, string Destination), int> _pending = new();
+    /// <summary>Each pair's probes, and how many of them are not done yet.</summary>
+    private readonly Dictionary<(string Source, string Destination), (List<ConnectivityProbe> Probes, int Left)> _pending = new();
 
     /// <summary>
     /// <para type="description">How many probes are traced at the same time (1-64; default 16: a scope holds many probes, and 16 in flight trace about three times faster than 4). Output and errors stay in probe order.</para>
@@ -120,7 +121,7 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
         _probes.AddRange(probes);
         foreach (var pair in probes.GroupBy(p => (p.Source, p.Destination)))
         {
-            _pending[pair.Key] = pair.Count();
+            _pending[pair.Key] = (pair.ToList(), pair.Count());
         }
 
         _tally.Expected = probes.Count;
@@ -183,15 +184,15 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
     private void PairDone(ConnectivityProbe probe)
     {
         var key = (probe.Source, probe.Destination);
-        if (!_pending.TryGetValue(key, out var left))
+        if (!_pending.TryGetValue(key, out var pending))
         {
             return;
         }
 
-        _pending[key] = --left;
-        if (left == 0 && Output == ConnectivityOutput.Cell)
+        _pending[key] = pending with { Left = pending.Left - 1 };
+        if (pending.Left == 1 && Output == ConnectivityOutput.Cell)
         {
-            var pair = _probes.Where(p => p.Source == probe.Source && p.Destination == probe.Destination).ToList();
+            var pair = pending.Probes;
             WriteObject(ConnectivityMatrixBuilder.Build(pair, _traced, _failed).Cells[0]);
             // Written: nothing of the pair stays in memory (only -Output Matrix holds every trace to the end).
             foreach (var p in pair)

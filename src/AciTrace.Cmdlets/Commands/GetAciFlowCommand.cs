@@ -90,13 +90,10 @@ public sealed class GetAciFlowCommand : AciClusterCommandBase
             return true;
         }
 
-        for (int t = 0; t <= 254; t++)
+        if (AciTables.TryIdOf(kind, Table, StringComparison.OrdinalIgnoreCase, out var named))
         {
-            if (AciTables.IsKnown(kind, t) && string.Equals(AciTables.Name(kind, t), Table, StringComparison.OrdinalIgnoreCase))
-            {
-                table = t;
-                return true;
-            }
+            table = named;
+            return true;
         }
 
         var ex = new AciTraceException(ErrorIds.InvalidFlowTable, AciErrorKind.InvalidArgument,

@@ -67,10 +67,14 @@ public static class AciTables
     public static bool IsKnown(AciBridge bridge, int table) => TryGet(bridge, table, out _);
 
     /// <summary>The id of the table the agent names <paramref name="name"/> on the bridge (SNAT_TABLE is 8 on br-int).</summary>
-    public static int IdOf(AciBridge bridge, string name)
+    public static int IdOf(AciBridge bridge, string name) =>
+        TryIdOf(bridge, name, StringComparison.Ordinal, out int id) ? id : throw new ArgumentException($"{bridge} has no table {name}.", nameof(name));
+
+    /// <summary>The id of the table named <paramref name="name"/> on the bridge, compared as <paramref name="comparison"/> says; false when none is.</summary>
+    public static bool TryIdOf(AciBridge bridge, string name, StringComparison comparison, out int id)
     {
-        int id = Array.FindIndex(TableSet(bridge), t => t.Name == name);
-        return id >= 0 ? id : throw new ArgumentException($"{bridge} has no table {name}.", nameof(name));
+        id = Array.FindIndex(TableSet(bridge), t => string.Equals(t.Name, name, comparison));
+        return id >= 0;
     }
 
     /// <summary>Number of tables the agent uses on the bridge (0 for <see cref="AciBridge.Unknown"/>).</summary>

@@ -16,9 +16,6 @@ internal sealed class AsyncCache<TKey, TValue> where TKey : notnull
 
     public int Count => _entries.Count;
 
-    /// <summary>True once some caller has started the work for <paramref name="key"/>.</summary>
-    public bool Contains(TKey key) => _entries.ContainsKey(key);
-
     public async Task<TValue> GetAsync(TKey key, Func<TKey, Task<TValue>> factory, CancellationToken ct)
     {
         for (int attempt = 1; ; attempt++)

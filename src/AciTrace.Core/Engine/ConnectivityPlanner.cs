@@ -49,7 +49,10 @@ internal static class ConnectivityPlanner
             ? scope.Namespaces.Distinct(StringComparer.Ordinal).ToList()
             : new List<string> { await discovery.DefaultNamespaceAsync(ct).ConfigureAwait(false) };
         var sourceLists = await Task.WhenAll(namespaces.Select(ns => discovery.PodListAsync(ns, scope.SourceSelector, ct))).ConfigureAwait(false);
-        var destinationLists = await Task.WhenAll(namespaces.Select(ns => discovery.PodListAsync(ns, scope.DestinationSelector, ct))).ConfigureAwait(false);
+        // The same selector on both sides (no selector at all, usually) lists the same pods: read them once.
+        var destinationLists = scope.DestinationSelector == scope.SourceSelector
+            ? sourceLists
+            : await Task.WhenAll(namespaces.Select(ns => discovery.PodListAsync(ns, scope.DestinationSelector, ct))).ConfigureAwait(false);
         // A list of a namespace that does not exist is empty, not an error: only then is the namespace itself read.
         for (int i = 0; i < namespaces.Count; i++)
             if (sourceLists[i].Count == 0 && destinationLists[i].Count == 0) await discovery.EnsureNamespaceAsync(namespaces[i], ct).ConfigureAwait(false);

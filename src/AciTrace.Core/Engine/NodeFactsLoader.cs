@@ -22,11 +22,7 @@ internal sealed record NodeAgentState(IReadOnlyDictionary<string, IdMap> IdMaps,
 }
 
 /// <summary>The agent files of one pod or Service on a node.</summary>
-internal sealed record AgentFiles(IReadOnlyList<EndpointFile> Endpoints, IReadOnlyList<ServiceFile> Services, IReadOnlyList<string> Warnings)
-{
-    public static AgentFiles None { get; } = new(Array.Empty<EndpointFile>(), Array.Empty<ServiceFile>(), Array.Empty<string>());
-
-}
+internal sealed record AgentFiles(IReadOnlyList<EndpointFile> Endpoints, IReadOnlyList<ServiceFile> Services, IReadOnlyList<string> Warnings);
 
 /// <summary>The policy objects read from a node's agent (<see cref="NodePolicyQuery"/>); null dump when unreadable.</summary>
 internal sealed record NodePolicy(PolicyDump? Dump, IReadOnlyList<string> Warnings);

@@ -16,7 +16,7 @@ public sealed record TraceFacts(string Source, string Destination, string Protoc
     /// <summary>What matches a trace of one set with a trace of the other: the packet and the direction.</summary>
     public (string, string, string, int?, TraceDirection) Key => (Source, Destination, Protocol.ToUpperInvariant(), DestinationPort, Direction);
 
-    public string Packet => DestinationPort is int p ? $"{Protocol.ToLowerInvariant()}/{p}" : Protocol.ToLowerInvariant();
+    public string Packet => AciTraceSummary.PacketText(Protocol, DestinationPort);
 }
 
 /// <summary>

@@ -39,6 +39,10 @@ public sealed class AciTraceSummary
 
     public override string ToString() => $"{TraceId}: {Verdict}";
 
+    /// <summary>A packet in short: <c>tcp/8080</c>, <c>icmp</c> (reports and comparisons).</summary>
+    internal static string PacketText(string protocol, int? destinationPort) =>
+        destinationPort is int p ? $"{protocol.ToLowerInvariant()}/{p}" : protocol.ToLowerInvariant();
+
     /// <summary>The pass whose drop decides a direction: the first that names its drop table, else the first drop.</summary>
     internal static AciBridgePass? DecidingDrop(IReadOnlyList<AciBridgePass> passes) =>
         passes.FirstOrDefault(p => p.Verdict == TraceVerdict.Drop && p.DropTable is not null)

@@ -51,7 +51,8 @@ public static partial class LabelSelectorSyntax
         return true;
     }
 
-    private static IEnumerable<string> SplitRequirements(string selector)
+    /// <summary>The requirements of a selector: split at the commas that are not inside an <c>in (...)</c> set.</summary>
+    internal static IEnumerable<string> SplitRequirements(string selector)
     {
         int depth = 0, start = 0;
         for (int i = 0; i < selector.Length; i++)

@@ -5,7 +5,7 @@ public sealed record ReportTrace(string Id, TraceDirection Direction, string Sou
     string Outcome, string Reason, IReadOnlyList<AciBridgePass> Passes)
 {
     public static ReportTrace From(AciTraceSummary s) =>
-        new(s.TraceId, s.Direction, s.Source, s.Destination, PacketText(s.Protocol, s.DestinationPort), s.Verdict, s.Outcome, s.Reason, s.Passes);
+        new(s.TraceId, s.Direction, s.Source, s.Destination, AciTraceSummary.PacketText(s.Protocol, s.DestinationPort), s.Verdict, s.Outcome, s.Reason, s.Passes);
 
     /// <summary>A trace known only from its passes (Get-AciPodTrace's default output): its decision is on every pass.</summary>
     public static ReportTrace From(IReadOnlyList<AciBridgePass> passes)
@@ -13,12 +13,9 @@ public sealed record ReportTrace(string Id, TraceDirection Direction, string Sou
         var first = passes[0];
         var deciding = AciTraceSummary.DecidingDrop(passes);
         var verdict = deciding?.Verdict ?? passes[^1].Verdict;
-        return new(first.TraceId, first.Direction, first.Source, first.Destination, PacketText(first.Protocol, first.DestinationPort), verdict,
+        return new(first.TraceId, first.Direction, first.Source, first.Destination, AciTraceSummary.PacketText(first.Protocol, first.DestinationPort), verdict,
             first.Outcome, deciding?.Reason ?? passes[^1].Reason, passes);
     }
-
-    private static string PacketText(string protocol, int? port) =>
-        port is int p ? $"{protocol.ToLowerInvariant()}/{p}" : protocol.ToLowerInvariant();
 }
 
 /// <summary>What a report shows: a connectivity matrix (when one was given, or cells to make one) and traces.</summary>

@@ -10,8 +10,7 @@ internal static class LabPolicyCommand
     public static async Task<int> RunAsync(LabCliArguments args, TextWriter stdout, TextWriter stderr)
     {
         string dir = args.StateDirectory;
-        LabStateFile? state = LabStateFile.TryRead(dir);
-        if (state is null || !LabProcesses.IsServeProcess(state.Pid, dir))
+        if (LabStateFile.TryReadRunning(dir) is not { } state)
         {
             await stderr.WriteLineAsync($"aci-lab: no lab running in {dir}").ConfigureAwait(false);
             return 3;

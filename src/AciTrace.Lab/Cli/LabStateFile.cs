@@ -41,6 +41,10 @@ internal sealed record LabStateFile(
 
     public static string PathIn(string stateDirectory) => Path.Combine(stateDirectory, FileName);
 
+    /// <summary>The lab.json of a lab whose serve process is still running in <paramref name="stateDirectory"/>; null otherwise.</summary>
+    public static LabStateFile? TryReadRunning(string stateDirectory) =>
+        TryRead(stateDirectory) is { } state && LabProcesses.IsServeProcess(state.Pid, stateDirectory) ? state : null;
+
     /// <summary>Reads lab.json; null when it is missing or unreadable (a half-written file never exists: writes are atomic).</summary>
     public static LabStateFile? TryRead(string stateDirectory)
     {

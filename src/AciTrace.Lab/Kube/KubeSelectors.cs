@@ -17,7 +17,7 @@ public sealed class KubeLabelSelector
         error = "";
         if (string.IsNullOrWhiteSpace(text)) return true;
         var reqs = new List<Requirement>();
-        foreach (string raw in SplitTopLevel(text))
+        foreach (string raw in AciTrace.Policy.LabelSelectorSyntax.SplitRequirements(text))
         {
             string part = raw.Trim();
             if (!TryParseRequirement(part, out Requirement? req))
@@ -53,22 +53,6 @@ public sealed class KubeLabelSelector
     }
 
     private sealed record Requirement(string Key, string Op, IReadOnlyList<string> Values);
-
-    private static IEnumerable<string> SplitTopLevel(string text)
-    {
-        int depth = 0, start = 0;
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '(') depth++;
-            else if (text[i] == ')') depth--;
-            else if (text[i] == ',' && depth == 0)
-            {
-                yield return text[start..i];
-                start = i + 1;
-            }
-        }
-        yield return text[start..];
-    }
 
     private static bool TryParseRequirement(string part, out Requirement? req)
     {
