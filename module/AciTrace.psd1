@@ -9,9 +9,9 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     # Loaded before the root module so the cmdlets' reference to the engine resolves from this folder.
-    RequiredAssemblies   = @('AciTrace.Core.dll')
+    RequiredAssemblies   = @('AciTrace.Core.dll', 'AciTrace.Replay.dll')
     FormatsToProcess     = @('AciTrace.Format.ps1xml')
-    CmdletsToExport      = @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'Get-AciFlow', 'ConvertFrom-AciOvsTrace')
+    CmdletsToExport      = @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'Get-AciFlow', 'Save-AciSnapshot', 'ConvertFrom-AciOvsTrace')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

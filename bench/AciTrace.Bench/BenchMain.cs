@@ -10,7 +10,8 @@ public static class BenchMain
         if (args.Length > 0 && args[0] == "scale") return ScaleBench.Run(args[1..]);
         if (args.Length > 0 && args[0] == "lab") return ScaleBench.Hold(args[1..]);
         if (args.Length > 0 && args[0] == "connectivity") return ConnectivityBench.Run(args[1..]);
-        Console.WriteLine("usage: dotnet run -c Release --project bench/AciTrace.Bench -- parse | trace [spec.yaml] | scale [pods] | connectivity | lab [pods] [state-dir]");
+        if (args.Length > 0 && args[0] == "snapshot") return SnapshotBench.Run(args[1..]);
+        Console.WriteLine("usage: dotnet run -c Release --project bench/AciTrace.Bench -- parse | trace [spec.yaml] | scale [pods] | connectivity | snapshot [pods...] | lab [pods] [state-dir]");
         return args.Length == 0 ? 2 : 0;
     }
 

@@ -55,7 +55,7 @@ public static class ScaleBench
         return 0;
     }
 
-    private static AciTrace.Lab.Spec.ResolvedCluster LargeCluster(int pods)
+    internal static AciTrace.Lab.Spec.ResolvedCluster LargeCluster(int pods)
     {
         var spec = SpecGenerator.Random(seed: 11, nodes: 3, pods: pods, scenarios: 0);
         // A /20 per node (the default /24 holds 254 pods).

@@ -40,6 +40,30 @@ public static class ErrorIds
     /// <summary>Get-AciConnectivity <c>-SourceSelector</c> or <c>-DestinationSelector</c> is not a Kubernetes label selector (<c>app=web,tier in (a,b)</c>).</summary>
     public const string InvalidLabelSelector = "InvalidLabelSelector";
 
+    /// <summary><c>-Snapshot</c> was given with <c>-Kubeconfig</c>, <c>-Context</c>, <c>-Transport</c> or <c>-KubectlPath</c>: a trace reads either a snapshot or a cluster.</summary>
+    public const string SnapshotConflictsWithCluster = "SnapshotConflictsWithCluster";
+
+    /// <summary>The <c>-Snapshot</c> file does not exist.</summary>
+    public const string SnapshotNotFound = "SnapshotNotFound";
+
+    /// <summary>The <c>-Snapshot</c> file is not a snapshot AciTrace can read: not a zip, no or another manifest format, an entry missing or not matching its checksum, or an unsafe entry name.</summary>
+    public const string SnapshotInvalid = "SnapshotInvalid";
+
+    /// <summary>A trace or Get-AciFlow needs a node whose datapath the snapshot does not hold (it was taken with <c>-Node</c>).</summary>
+    public const string SnapshotNodeMissing = "SnapshotNodeMissing";
+
+    /// <summary>Tracing a snapshot needs Open vSwitch on this machine (its tools and daemons run privately, as your user); the message says how to install it.</summary>
+    public const string LocalOvsNotInstalled = "LocalOvsNotInstalled";
+
+    /// <summary>The private Open vSwitch that replays a snapshot's node could not be started or loaded (the message carries OVS's text).</summary>
+    public const string LocalOvsFailed = "LocalOvsFailed";
+
+    /// <summary>Save-AciSnapshot <c>-NoClobber</c>: the file already exists.</summary>
+    public const string SnapshotFileExists = "SnapshotFileExists";
+
+    /// <summary>Save-AciSnapshot could not write the file (no such folder, no permission, disk full).</summary>
+    public const string SnapshotWriteFailed = "SnapshotWriteFailed";
+
     /// <summary>No kubectl (or oc) executable was found at <c>-KubectlPath</c>, <c>$env:ACITRACE_KUBECTL</c> or on PATH.</summary>
     public const string KubectlNotFound = "KubectlNotFound";
 

@@ -1,3 +1,4 @@
+using AciTrace.Replay.Exec;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AciTrace.Lab.Api;

@@ -5,7 +5,7 @@
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:ModuleDir = if ($env:ACITRACE_MODULE_PATH) { $env:ACITRACE_MODULE_PATH } else { Join-Path $RepoRoot 'out/AciTrace' }
 Import-Module (Join-Path $ModuleDir 'AciTrace.psd1') -Force -ErrorAction Stop
-$script:Cmdlets = 'Compare-AciTrace', 'ConvertFrom-AciOvsTrace', 'Export-AciReport', 'Get-AciConnectivity', 'Get-AciExternalTrace', 'Get-AciFlow', 'Get-AciPodTrace', 'Get-AciServiceTrace'
+$script:Cmdlets = 'Compare-AciTrace', 'ConvertFrom-AciOvsTrace', 'Export-AciReport', 'Get-AciConnectivity', 'Get-AciExternalTrace', 'Get-AciFlow', 'Get-AciPodTrace', 'Get-AciServiceTrace', 'Save-AciSnapshot'
 
 function Get-LabKubeconfig {
     # The kubeconfig of the lab the runner started; a missing lab is a test failure, not a skip.

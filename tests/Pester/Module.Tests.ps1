@@ -2,7 +2,7 @@
 BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
 
 Describe 'Module' {
-    It 'exports exactly its eight cmdlets, at the manifest version' {
+    It 'exports exactly its nine cmdlets, at the manifest version' {
         (Get-Command -Module AciTrace).Name | Sort-Object | Should -Be $Cmdlets
         $module = Get-Module AciTrace
         $module.Version | Should -Be ([version](Import-PowerShellDataFile (Join-Path $ModuleDir 'AciTrace.psd1')).ModuleVersion)
@@ -12,7 +12,7 @@ Describe 'Module' {
 
     It 'loads into its own folder only, without a copy of System.Management.Automation' {
         @(Get-ChildItem $ModuleDir -Recurse -Filter 'System.Management.Automation*').Count | Should -Be 0
-        foreach ($file in 'AciTrace.psd1', 'AciTrace.Format.ps1xml', 'AciTrace.Cmdlets.dll', 'AciTrace.Core.dll', 'LICENSE',
+        foreach ($file in 'AciTrace.psd1', 'AciTrace.Format.ps1xml', 'AciTrace.Cmdlets.dll', 'AciTrace.Core.dll', 'AciTrace.Replay.dll', 'LICENSE',
             'en-US/AciTrace.Cmdlets.dll-Help.xml', 'en-US/about_AciTrace.help.txt') {
             Join-Path $ModuleDir $file | Should -Exist
         }
@@ -36,7 +36,7 @@ Describe 'Module' {
         Join-Path $RepoRoot 'LICENSE' | Should -Exist
     }
 
-    It '<_> is a sealed PSCmdlet named <Verb><Noun>Command with constant parameter sets' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'Get-AciFlow', 'ConvertFrom-AciOvsTrace') {
+    It '<_> is a sealed PSCmdlet named <Verb><Noun>Command with constant parameter sets' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'Get-AciFlow', 'Save-AciSnapshot', 'ConvertFrom-AciOvsTrace') {
         $command = Get-Command $_
         $type = $command.ImplementingType
         $type.IsSealed | Should -BeTrue
@@ -77,7 +77,7 @@ Describe 'Module' {
 }
 
 Describe 'Help' {
-    It '<_> has a real synopsis, description, at least 3 examples including a drop report' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'Get-AciFlow', 'ConvertFrom-AciOvsTrace') {
+    It '<_> has a real synopsis, description, at least 3 examples including a drop report' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'Get-AciFlow', 'Save-AciSnapshot', 'ConvertFrom-AciOvsTrace') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -Match '^\s*Get-Aci'   # auto-generated help would only repeat the syntax
         ($help.Description | Out-String) | Should -Not -BeNullOrEmpty
@@ -89,7 +89,7 @@ Describe 'Help' {
         $help.ReturnValues.ReturnValue.Type.Name | Sort-Object | Should -Be $declared
     }
 
-    It '<_> documents every visible parameter as the cmdlet declares it' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'Get-AciFlow', 'ConvertFrom-AciOvsTrace') {
+    It '<_> documents every visible parameter as the cmdlet declares it' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'Get-AciFlow', 'Save-AciSnapshot', 'ConvertFrom-AciOvsTrace') {
         $command = Get-Command $_
         $help = Get-Help $_ -Full
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
@@ -109,7 +109,7 @@ Describe 'Help' {
         }
     }
 
-    It '<_> shows one syntax per parameter set' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'Get-AciFlow', 'ConvertFrom-AciOvsTrace') {
+    It '<_> shows one syntax per parameter set' -ForEach @('Get-AciPodTrace', 'Get-AciServiceTrace', 'Get-AciExternalTrace', 'Get-AciConnectivity', 'Export-AciReport', 'Compare-AciTrace', 'Get-AciFlow', 'Save-AciSnapshot', 'ConvertFrom-AciOvsTrace') {
         @((Get-Help $_).Syntax.SyntaxItem).Count | Should -Be (Get-Command $_).ParameterSets.Count
     }
 

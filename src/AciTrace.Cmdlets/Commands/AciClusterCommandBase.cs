@@ -75,6 +75,9 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
     /// <summary>How many traces may run at once (the cmdlet's -ThrottleLimit; 1 when it has none).</summary>
     private protected virtual int InFlight => 1;
 
+    /// <summary>The snapshot file read instead of a cluster (the cmdlet's -Snapshot); null: the cluster.</summary>
+    private protected virtual string? SnapshotPath => null;
+
     /// <summary>Whether the traces in flight run their legs together, one exec per node and wave, over this transport.</summary>
     private protected virtual bool BatchLegs(ClusterTransport transport) => false;
 
@@ -156,6 +159,12 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
 
         try
         {
+            if (SnapshotPath is { } snapshot)
+            {
+                _session = OpenSnapshot(snapshot);
+                return _session;
+            }
+
             var selection = TransportRules.Select(new ClusterOptions
             {
                 Transport = MyInvocation.BoundParameters.ContainsKey(nameof(Transport)) ? Transport : null,
@@ -174,6 +183,29 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
             _sessionFailure = ex;
             return null;
         }
+    }
+
+    private static readonly string[] ClusterParameters = [nameof(Transport), nameof(Context), nameof(Kubeconfig), nameof(KubectlPath)];
+
+    /// <summary>A session over a snapshot file: its objects, agent files and recorded answers, its flows in private local OVS.</summary>
+    private ITraceSession OpenSnapshot(string snapshot)
+    {
+        if (ClusterParameters.FirstOrDefault(MyInvocation.BoundParameters.ContainsKey) is { } clash)
+        {
+            throw new AciTraceException(ErrorIds.SnapshotConflictsWithCluster, AciErrorKind.InvalidArgument,
+                $"-Snapshot reads a snapshot file, -{clash} a cluster: give one or the other.", snapshot);
+        }
+
+        var client = AciTrace.Replay.Snapshot.SnapshotKubeClient.Open(SessionState.Path.GetUnresolvedProviderPathFromPSPath(snapshot));
+        var manifest = client.Manifest;
+        WriteVerbose($"Using snapshot {snapshot}, taken {manifest.TakenAt:u}{(manifest.Context is null ? "" : $" through context {manifest.Context}")} " +
+            $"with AciTrace {manifest.ToolVersion}: nodes {string.Join(", ", manifest.Nodes.Select(n => n.Name))}.");
+        foreach (var warning in manifest.Warnings)
+        {
+            WriteWarning($"The snapshot says: {warning}");
+        }
+
+        return TraceSessionFactory.CreateOwning(client);
     }
 
     /// <summary>
@@ -343,6 +375,7 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
         ErrorIds.KubectlNotFound, ErrorIds.KubeconfigNotFound, ErrorIds.KubeContextNotFound,
         ErrorIds.ClusterUnreachable, ErrorIds.KubeUnauthorized, ErrorIds.KubeForbidden,
         ErrorIds.AciSystemNamespaceNotFound, ErrorIds.InvalidTimeout,
+        ErrorIds.SnapshotConflictsWithCluster, ErrorIds.SnapshotNotFound, ErrorIds.SnapshotInvalid, ErrorIds.LocalOvsNotInstalled,
     };
 
     /// <summary>

@@ -69,9 +69,18 @@ public abstract class AciTraceCommandBase : AciClusterCommandBase
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 4;
 
+    /// <summary>
+    /// <para type="description">Read a snapshot file written by Save-AciSnapshot instead of a cluster: the same engine and verdicts, offline. Each node's flows are replayed in a private Open vSwitch started on this machine (Open vSwitch must be installed; nothing needs to run) and stopped when the command ends. Not with -Kubeconfig, -Context, -Transport or -KubectlPath.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Snapshot { get; set; }
+
     #endregion
 
     private protected override int InFlight => ThrottleLimit;
+
+    private protected override string? SnapshotPath => Snapshot;
 
     #region Abstract members
 

@@ -72,6 +72,15 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
     public ConnectivityOutput Output { get; set; } = ConnectivityOutput.Cell;
 
     /// <summary>
+    /// <para type="description">Read a snapshot file written by Save-AciSnapshot instead of a cluster: the same engine and verdicts, offline. Each node's flows are replayed in a private Open vSwitch started on this machine (Open vSwitch must be installed; nothing needs to run) and stopped when the command ends. Not with -Kubeconfig, -Context, -Transport or -KubectlPath.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Snapshot { get; set; }
+
+    private protected override string? SnapshotPath => Snapshot;
+
+    /// <summary>
     /// Through kubectl, where every exec is a process, probes in flight run their legs together, one exec per node
     /// and wave (870 probes on the lab: 22-23 s instead of 39-44 s). In process an exec is cheap and parallel execs beat a
     /// batch, whose traces run one after the other inside the pod.

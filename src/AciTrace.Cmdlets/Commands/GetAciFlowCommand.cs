@@ -33,6 +33,15 @@ public sealed class GetAciFlowCommand : AciClusterCommandBase
     [ValidateNotNullOrEmpty]
     public string? Table { get; set; }
 
+    /// <summary>
+    /// <para type="description">Read the flows of a snapshot file written by Save-AciSnapshot instead of the cluster's (with the counters they had when it was taken); needs no Open vSwitch. Not with -Kubeconfig, -Context, -Transport or -KubectlPath.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Snapshot { get; set; }
+
+    private protected override string? SnapshotPath => Snapshot;
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {

@@ -35,6 +35,12 @@ public static class NodeFactsScript
 
     public const int WholeNodeEndpointLimit = 256;
 
+    /// <summary>
+    /// The key that reads every file a trace may read on the node, without a limit: the id maps, SNAT files, every
+    /// endpoint and every Service file (Save-AciSnapshot; one read per node).
+    /// </summary>
+    public const string AllFilesKey = "allfiles";
+
     /// <summary>Most keys one run takes (the allowlist refuses more).</summary>
     public const int MaxKeys = 64;
 
@@ -42,6 +48,7 @@ public static class NodeFactsScript
         "export LC_ALL=C; q=; a=; ok=; d=${ACITRACE_AGENT_DIR:-" + AgentDirectory + "}; cd \"$d\" 2>/dev/null && ok=1; " +
         "n=$#; while [ \"$n\" -gt 0 ]; do k=$1; shift; n=$((n-1)); case $k in " +
         "node) set -- \"$@\" snats/*.snat ids/*.id;; policy) q=1;; " +
+        "allfiles) set -- \"$@\" snats/*.snat ids/*.id endpoints/*.ep services/*.service;; " +
         "allpods) if [ -n \"$ok\" ]; then c=$(set -- endpoints/*.ep; [ -e \"$1\" ] && echo $# || echo 0); if [ \"$c\" -le " + WholeNodeEndpointLimit.ToString(CultureInfo.InvariantCulture) + " ]; then a=$c; set -- \"$@\" endpoints/*.ep; fi; fi;; " +
         "pod=*) set -- \"$@\" endpoints/\"${k#pod=}\"_*.ep endpoints/\"${k#pod=}\".ep;; " +
         "service=*) set -- \"$@\" services/\"${k#service=}\".service services/\"${k#service=}\"-external.service;; " +
@@ -61,7 +68,7 @@ public static class NodeFactsScript
 
     /// <summary>True for a key the script understands (UIDs: letters, digits and '-', as Kubernetes writes them).</summary>
     public static bool IsKey(string key) =>
-        key is NodeKey or PolicyKey or AllPodsKey
+        key is NodeKey or PolicyKey or AllPodsKey or AllFilesKey
         || (key.StartsWith("pod=", StringComparison.Ordinal) && IsUid(key["pod=".Length..]))
         || (key.StartsWith("service=", StringComparison.Ordinal) && IsUid(key["service=".Length..]));
 
@@ -82,6 +89,7 @@ public static class NodeFactsScript
             return path == stem + ".service" || path == stem + "-external.service";
         }
         if (key == AllPodsKey) return path.StartsWith("endpoints/", StringComparison.Ordinal);
+        if (key == AllFilesKey) return true;
         return key == NodeKey && (path.StartsWith("snats/", StringComparison.Ordinal) || path.StartsWith("ids/", StringComparison.Ordinal));
     }
 

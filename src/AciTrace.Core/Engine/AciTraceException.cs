@@ -14,6 +14,8 @@ public enum AciErrorKind
     NotImplemented,
     ResourceUnavailable,
     InvalidOperation,
+    WriteError,
+    InvalidData,
 }
 
 /// <summary>

@@ -17,4 +17,10 @@ public interface ITraceSession : IAsyncDisposable
 
     /// <summary>A node's flows on one bridge (all tables, or one), decoded.</summary>
     Task<IReadOnlyList<AciFlow>> FlowsAsync(string node, string bridge, int? table, CancellationToken cancellationToken);
+
+    /// <summary>Records the cluster's datapath, agent state and Kubernetes objects in a snapshot file (read-only calls only).</summary>
+    /// <param name="request">The file and the nodes.</param>
+    /// <param name="progress">Called with what is being recorded, from any thread.</param>
+    /// <param name="cancellationToken">Stops every call; no file is left behind.</param>
+    Task<AciSnapshot> SaveSnapshotAsync(SnapshotRequest request, Action<string> progress, CancellationToken cancellationToken);
 }

@@ -174,7 +174,8 @@ internal sealed class NodeFactsStore(IKubeClient kube)
     private static NodeFactsOutput NodeFactsOutputOf(NodeFactsOutput output, string key) =>
         output with { Files = output.Files.Where(f => NodeFactsScript.KeyOwns(key, f.Key)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal) };
 
-    private async Task<NodeFactsOutput> ReadOutputAsync(NodeSystemPods system, IReadOnlyList<string> keys, CancellationToken ct)
+    /// <summary>One read of the agent files of <paramref name="keys"/>, asked again once when its output came back cut short.</summary>
+    public async Task<NodeFactsOutput> ReadOutputAsync(NodeSystemPods system, IReadOnlyList<string> keys, CancellationToken ct)
     {
         var argv = NodeFactsScript.Argv(keys);
         var result = await NodeExec.OnNode(system.Node, () => kube.ExecBytesAsync(system.Namespace, system.Host.Name, ClusterDiscovery.AgentContainer,

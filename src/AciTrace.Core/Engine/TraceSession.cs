@@ -66,11 +66,13 @@ public sealed partial class TraceSession : ITraceSession
     /// <summary>Execs and API reads made so far by this session (all traces).</summary>
     public (long Execs, long ApiReads) Counters => (_kube.Execs, _kube.ApiReads);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _kube.CommandStarting -= ReportCommand;
-        if (_ownsClient && _kube is IDisposable d) d.Dispose();
-        return ValueTask.CompletedTask;
+        if (!_ownsClient) return;
+        // A snapshot's client stops the local OVS it started: asynchronously, when it can.
+        if (_kube is IAsyncDisposable asyncDisposable) await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+        else if (_kube is IDisposable d) d.Dispose();
     }
 
     public async IAsyncEnumerable<TraceEvent> RunAsync(TraceRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -102,6 +104,9 @@ public sealed partial class TraceSession : ITraceSession
 
     public Task<IReadOnlyList<AciFlow>> FlowsAsync(string node, string bridge, int? table, CancellationToken cancellationToken) =>
         FlowReader.ReadAsync(_kube, _discovery, _facts, node, bridge, table, cancellationToken);
+
+    public Task<AciSnapshot> SaveSnapshotAsync(SnapshotRequest request, Action<string> progress, CancellationToken cancellationToken) =>
+        SnapshotWriter.WriteAsync(_kube, _discovery, _facts, request, progress, cancellationToken);
 
     /// <summary>Cancels unfinished work and waits for it (its processes are killed); its outcome is already reported.</summary>
     private static async Task StopAsync(CancellationTokenSource stop, Task work)

@@ -20,4 +20,7 @@ public static class TraceSessionFactory
 
     /// <summary>Creates a session over a given client (other transports, tests); the caller keeps the client.</summary>
     public static ITraceSession Create(IKubeClient client, bool batchLegs = false) => new TraceSession(client, batchLegs: batchLegs);
+
+    /// <summary>Creates a session that owns <paramref name="client"/> (a snapshot's): disposing the session disposes it.</summary>
+    public static ITraceSession CreateOwning(IKubeClient client) => new TraceSession(client, ownsClient: true);
 }

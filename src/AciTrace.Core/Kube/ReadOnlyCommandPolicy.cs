@@ -9,7 +9,7 @@ namespace AciTrace.Kube;
 /// <list type="bullet">
 /// <item><c>ovs-appctl ofproto/trace BRIDGE FLOW [--ct-next STATE]...</c> (flow shape-checked by <see cref="FlowSyntax"/>)</item>
 /// <item><c>ovs-appctl dpif/show</c></item>
-/// <item><c>ovs-ofctl [-O OpenFlow1x] show|dump-flows|dump-groups BRIDGE</c>; dump-flows may add one <c>table=N</c></item>
+/// <item><c>ovs-ofctl [-O OpenFlow1x] show|dump-flows|dump-groups|dump-tlv-map BRIDGE</c>; dump-flows may add one <c>table=N</c></item>
 /// <item><c>ovs-vsctl show</c>, <c>ovs-vsctl list-ports BRIDGE</c></item>
 /// <item><c>cat FILE</c> / <c>ls DIR</c> directly in the opflex agent's endpoints, services, snats or ids folder</item>
 /// <item><c>gbp_inspect</c> queries (<see cref="GbpInspectArguments"/>: <c>-fprq GbpEpGroup -t dump</c> and similar; nothing that writes, no other socket)</item>
@@ -103,10 +103,10 @@ public static class ReadOnlyCommandPolicy
             if (!OpenFlowVersions.Contains(argv[2])) return $"'-O {Printable(argv[2])}' is not an OpenFlow version";
             i = 3;
         }
-        const string usage = "only 'ovs-ofctl [-O OpenFlow1x] show|dump-flows|dump-groups BRIDGE' (dump-flows with an optional table=N) is allowed";
+        const string usage = "only 'ovs-ofctl [-O OpenFlow1x] show|dump-flows|dump-groups|dump-tlv-map BRIDGE' (dump-flows with an optional table=N) is allowed";
         if (argv.Count - i < 2) return usage;
         string verb = argv[i];
-        if (verb is not ("show" or "dump-flows" or "dump-groups")) return $"'{Printable(verb)}' is not a read-only ovs-ofctl command ({usage})";
+        if (verb is not ("show" or "dump-flows" or "dump-groups" or "dump-tlv-map")) return $"'{Printable(verb)}' is not a read-only ovs-ofctl command ({usage})";
         if (!InputValidation.IsValidPortName(argv[i + 1], out var why)) return $"bridge '{Printable(argv[i + 1])}' {why}";
         int extra = argv.Count - (i + 2);
         if (extra == 0) return null;

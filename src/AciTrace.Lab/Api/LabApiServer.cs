@@ -1,3 +1,5 @@
+using AciTrace.Replay.Kube;
+using AciTrace.Replay.Exec;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
@@ -28,8 +30,8 @@ public sealed record LabExecRecord(string Namespace, string Pod, string Containe
 /// A Kubernetes API facade on 127.0.0.1 (plain HTTP/1.1, bearer tokens) that real kubectl (1.30+) can use: discovery,
 /// get/list with label and field selectors and Table output for namespaces, nodes, pods, services, events (always
 /// empty), EndpointSlices and NetworkPolicies, Kubernetes Status errors, and exec over WebSocket
-/// (<c>v5.channel.k8s.io</c>, <c>v4.channel.k8s.io</c>) into the ACI system pods through <see cref="LabExecAllowlist"/>
-/// and an <see cref="ILabExecBackend"/>. Workload pods have no binaries (exit 127). Faults come from
+/// (<c>v5.channel.k8s.io</c>, <c>v4.channel.k8s.io</c>) into the ACI system pods through <see cref="PodExecAllowlist"/>
+/// and an <see cref="IPodExecBackend"/>. Workload pods have no binaries (exit 127). Faults come from
 /// <see cref="LabApiOptions.Faults"/>; <c>GET/PUT /aci-lab/faults</c> (admin token) reads and replaces them.
 /// </summary>
 public sealed class LabApiServer : IAsyncDisposable
@@ -38,13 +40,13 @@ public sealed class LabApiServer : IAsyncDisposable
     private static readonly string[] ExecProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
 
     private readonly WebApplication _app;
-    private readonly ILabExecBackend _exec;
+    private readonly IPodExecBackend _exec;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentQueue<LabExecRecord> _execLog = new();
     private volatile LabKubeModel _view;
     private int _disposed;
 
-    private LabApiServer(LabApiOptions options, LabKubeModel model, ILabExecBackend exec, WebApplication app)
+    private LabApiServer(LabApiOptions options, LabKubeModel model, IPodExecBackend exec, WebApplication app)
     {
         Options = options;
         Model = model;
@@ -83,7 +85,7 @@ public sealed class LabApiServer : IAsyncDisposable
     public IReadOnlyList<LabExecRecord> ExecLog => [.. _execLog];
 
     /// <summary>Starts the server; returns once it accepts connections.</summary>
-    public static async Task<LabApiServer> StartAsync(LabApiOptions options, LabKubeModel model, ILabExecBackend exec, CancellationToken ct = default)
+    public static async Task<LabApiServer> StartAsync(LabApiOptions options, LabKubeModel model, IPodExecBackend exec, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(model);
@@ -640,14 +642,14 @@ public sealed class LabApiServer : IAsyncDisposable
             if (faulty && Faults.ExecLatency > TimeSpan.Zero) await Task.Delay(Faults.ExecLatency, ct).ConfigureAwait(false);
             if (faulty && Faults.ExecHang) await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
             if (faulty && Faults.ExecExitCode is int injected)
-                return LabExecResult.FromText(injected, "", $"aci-lab: injected exec failure (exit code {injected})\n");
+                return PodExecResult.FromText(injected, "", $"aci-lab: injected exec failure (exit code {injected})\n");
             if (role is null)
             {
-                return LabExecResult.FromText(127, "",
+                return PodExecResult.FromText(127, "",
                     $"OCI runtime exec failed: exec failed: unable to start container process: exec: \"{argv[0]}\": executable file not found in $PATH: unknown\n");
             }
-            string roleName = role == AciSystemPodRole.Host ? LabExecAllowlist.HostRole : LabExecAllowlist.OpenVswitchRole;
-            LabExecDecision decision = LabExecAllowlist.Check(roleName, container, argv);
+            string roleName = role == AciSystemPodRole.Host ? PodExecAllowlist.HostRole : PodExecAllowlist.OpenVswitchRole;
+            PodExecDecision decision = PodExecAllowlist.Check(roleName, container, argv);
             if (!decision.Allowed) return decision.ToResult();
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
             limit.CancelAfter(Options.ExecTimeout);
@@ -657,7 +659,7 @@ public sealed class LabApiServer : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                return LabExecResult.FromText(124, "", $"aci-lab: command timed out after {Options.ExecTimeout.TotalSeconds:0.#} s\n");
+                return PodExecResult.FromText(124, "", $"aci-lab: command timed out after {Options.ExecTimeout.TotalSeconds:0.#} s\n");
             }
         }, ctx.RequestAborted, _stopping.Token).ConfigureAwait(false);
         _execLog.Enqueue(new LabExecRecord(ns, podName, container, argv, exitCode, started.Elapsed));

@@ -1,3 +1,4 @@
+using AciTrace.Replay.Exec;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -15,12 +16,12 @@ internal sealed class LabExecSession(WebSocket socket, bool sendStdout, bool sen
     private static readonly TimeSpan MinimumAnswerTime = TimeSpan.FromMilliseconds(30);
 
     /// <summary>Runs the command and streams its result; returns the exit code sent, or null when the client or server went away first.</summary>
-    public async Task<int?> RunAsync(Func<CancellationToken, Task<LabExecResult>> command, CancellationToken requestAborted, CancellationToken serverStopping)
+    public async Task<int?> RunAsync(Func<CancellationToken, Task<PodExecResult>> command, CancellationToken requestAborted, CancellationToken serverStopping)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, serverStopping);
         var started = System.Diagnostics.Stopwatch.StartNew();
         Task receiving = ReceiveUntilClosedAsync(cts);
-        LabExecResult result;
+        PodExecResult result;
         try
         {
             result = await command(cts.Token).ConfigureAwait(false);

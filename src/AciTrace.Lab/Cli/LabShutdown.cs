@@ -1,4 +1,4 @@
-using AciTrace.Lab.Ovs;
+using AciTrace.Replay.Ovs;
 
 namespace AciTrace.Lab.Cli;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using AciTrace.Lab.Ovs;
+using AciTrace.Replay.Ovs;
 
 namespace AciTrace.Lab.Cli;
 

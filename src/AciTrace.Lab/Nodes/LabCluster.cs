@@ -1,5 +1,5 @@
 using AciTrace.Lab.Generation;
-using AciTrace.Lab.Ovs;
+using AciTrace.Replay.Ovs;
 using AciTrace.Lab.Spec;
 
 namespace AciTrace.Lab.Nodes;

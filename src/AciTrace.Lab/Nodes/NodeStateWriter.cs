@@ -1,7 +1,7 @@
 using System.Text;
 using AciTrace.Aci;
 using AciTrace.Lab.Generation;
-using AciTrace.Lab.Ovs;
+using AciTrace.Replay.Ovs;
 
 namespace AciTrace.Lab.Nodes;
 

@@ -1,3 +1,4 @@
+using AciTrace.Replay.Kube;
 using AciTrace.Lab.Api;
 using AciTrace.Lab.Kube;
 

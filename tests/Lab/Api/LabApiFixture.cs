@@ -1,7 +1,8 @@
+using AciTrace.Replay.Exec;
 using System.Text.Json.Nodes;
 using AciTrace.Lab.Api;
 using AciTrace.Lab.Kube;
-using AciTrace.Lab.Ovs;
+using AciTrace.Replay.Ovs;
 
 namespace AciTrace.Tests.Lab.Api;
 

@@ -1,3 +1,4 @@
+using AciTrace.Replay.Exec;
 using AciTrace.Lab.Api;
 
 namespace AciTrace.Tests.Lab.Api;
@@ -25,7 +26,7 @@ public sealed class LabExecAllowlistTests
     [InlineData("ls -1 /usr/local/var/lib/opflex-agent-ovs")]
     public void ReadOnlyOvsPodCommandsPass(string command)
     {
-        LabExecDecision d = LabExecAllowlist.Check(LabExecAllowlist.OpenVswitchRole, Ovs, command.Split(' '));
+        PodExecDecision d = PodExecAllowlist.Check(PodExecAllowlist.OpenVswitchRole, Ovs, command.Split(' '));
         Assert.True(d.Allowed, d.Message);
         Assert.Equal(0, d.ExitCode);
     }
@@ -60,7 +61,7 @@ public sealed class LabExecAllowlistTests
     [InlineData("sh -c ls")]
     public void WritesAndOutsideReadsAreRefusedWith126(string command)
     {
-        LabExecDecision d = LabExecAllowlist.Check(LabExecAllowlist.OpenVswitchRole, Ovs, command.Split(' '));
+        PodExecDecision d = PodExecAllowlist.Check(PodExecAllowlist.OpenVswitchRole, Ovs, command.Split(' '));
         Assert.False(d.Allowed);
         Assert.Equal(126, d.ExitCode);
         Assert.StartsWith("aci-lab: refused by the read-only exec allowlist: ", d.Message);
@@ -74,7 +75,7 @@ public sealed class LabExecAllowlistTests
     [InlineData("host", "opflex-agent", "rm -rf /usr/local/var/lib/opflex-agent-ovs")]
     public void ToolsMissingFromTheContainerAreNotFound(string role, string container, string command)
     {
-        LabExecDecision d = LabExecAllowlist.Check(role, container, command.Split(' '));
+        PodExecDecision d = PodExecAllowlist.Check(role, container, command.Split(' '));
         Assert.Equal(127, d.ExitCode);
         Assert.Contains("executable file not found in $PATH", d.Message);
     }
@@ -93,24 +94,24 @@ public sealed class LabExecAllowlistTests
     [InlineData("gbp_inspect -q", false)]
     public void GbpInspectReadForms(string command, bool allowed)
     {
-        Assert.Equal(allowed, LabExecAllowlist.Check(LabExecAllowlist.HostRole, "opflex-agent", command.Split(' ')).Allowed);
+        Assert.Equal(allowed, PodExecAllowlist.Check(PodExecAllowlist.HostRole, "opflex-agent", command.Split(' ')).Allowed);
     }
 
     [Fact]
     public void ControlCharactersAndEmptyCommandsAreRefused()
     {
-        Assert.False(LabExecAllowlist.Check("openvswitch", Ovs, ["ovs-appctl", "ofproto/trace", "br-int", "in_port=1\nexit"]).Allowed);
-        Assert.False(LabExecAllowlist.Check("openvswitch", Ovs, []).Allowed);
-        Assert.False(LabExecAllowlist.Check("unknown-role", Ovs, ["cat", "/usr/local/var/lib/opflex-agent-ovs/ids/x"]).Allowed);
+        Assert.False(PodExecAllowlist.Check("openvswitch", Ovs, ["ovs-appctl", "ofproto/trace", "br-int", "in_port=1\nexit"]).Allowed);
+        Assert.False(PodExecAllowlist.Check("openvswitch", Ovs, []).Allowed);
+        Assert.False(PodExecAllowlist.Check("unknown-role", Ovs, ["cat", "/usr/local/var/lib/opflex-agent-ovs/ids/x"]).Allowed);
     }
 
     [Fact]
     public void OnlyTheTracersFixedScriptsRunThroughSh()
     {
         var facts = AciTrace.Discovery.NodeFactsScript.Argv(["node", "pod=0006dcd9-b1e8-4fc1-aaaf-254c65fa1990"]);
-        Assert.True(LabExecAllowlist.Check(LabExecAllowlist.HostRole, "opflex-agent", facts).Allowed);
+        Assert.True(PodExecAllowlist.Check(PodExecAllowlist.HostRole, "opflex-agent", facts).Allowed);
         var injected = AciTrace.Discovery.NodeFactsScript.Argv(["pod=x;rm -rf /"]);
-        Assert.Equal(126, LabExecAllowlist.Check(LabExecAllowlist.HostRole, "opflex-agent", injected).ExitCode);
-        Assert.Equal(126, LabExecAllowlist.Check(LabExecAllowlist.OpenVswitchRole, Ovs, ["sh", "-c", "ovs-ofctl del-flows br-int"]).ExitCode);
+        Assert.Equal(126, PodExecAllowlist.Check(PodExecAllowlist.HostRole, "opflex-agent", injected).ExitCode);
+        Assert.Equal(126, PodExecAllowlist.Check(PodExecAllowlist.OpenVswitchRole, Ovs, ["sh", "-c", "ovs-ofctl del-flows br-int"]).ExitCode);
     }
 }

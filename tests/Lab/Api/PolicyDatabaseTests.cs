@@ -1,3 +1,4 @@
+using AciTrace.Replay.Exec;
 using System.Text;
 using AciTrace.Aci;
 using AciTrace.Discovery;

@@ -1,6 +1,6 @@
 using AciTrace.Lab.Cli;
 using AciTrace.Lab.Kube;
-using AciTrace.Lab.Ovs;
+using AciTrace.Replay.Ovs;
 using AciTrace.Tests.Lab.Api;
 using AciTrace.Tests.Lab.Nodes;
 

@@ -57,6 +57,6 @@ public sealed class RandomizedLabTests(ITestOutputHelper output)
         output.WriteLine($"3 nodes / 30 pods / {flows} flows: up in {up.TotalMilliseconds:F0} ms, down in {down.TotalMilliseconds:F0} ms");
         Console.WriteLine($"LAB-STARTUP 3 nodes / 30 pods / {flows} flows: up {up.TotalMilliseconds:F0} ms, down {down.TotalMilliseconds:F0} ms");
         foreach (var n in lab.Nodes.Values)
-            Assert.Empty(AciTrace.Lab.Ovs.OvsInstance.FindDaemonProcesses(Path.Combine(n.FilesRoot, "ovs")));
+            Assert.Empty(AciTrace.Replay.Ovs.OvsInstance.FindDaemonProcesses(Path.Combine(n.FilesRoot, "ovs")));
     }
 }

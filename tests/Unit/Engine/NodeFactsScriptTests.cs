@@ -196,4 +196,22 @@ public sealed class NodeFactsScriptTests : IDisposable
         var otherScript = new[] { "/bin/sh", "-c", NodeFactsScript.Text + " ", "sh", "node" };
         Assert.False(ReadOnlyCommandPolicy.IsAllowed(otherScript, out _));
     }
+
+    [Fact]
+    public void AllFilesReadsEveryFileOfTheNodeWithoutTheWholeNodeLimit()
+    {
+        var agent = AgentWithTwoPodsAndAService(out var epA, out var id);
+        for (var i = 0; i < NodeFactsScript.WholeNodeEndpointLimit + 10; i++)
+            File.WriteAllText(Path.Combine(agent, "endpoints", $"{i:D8}-0000-0000-0000-000000000000_c_veth{i}.ep"), "{}");
+
+        var output = NodeFactsScript.Parse(RunScript(agent, NodeFactsScript.AllFilesKey));
+
+        Assert.True(output.Complete && output.FilesIntact);
+        Assert.Equal(NodeFactsScript.WholeNodeEndpointLimit + 12, output.FilesIn("endpoints", ".ep").Count());
+        Assert.Equal(3, output.FilesIn("services", ".service").Count());
+        Assert.Equal(epA, Encoding.UTF8.GetString(output.Files[$"endpoints/{PodA}_c1_veth1.ep"]));
+        Assert.Equal(id, output.Files["ids/bridgeDomain.id"]);
+        Assert.True(output.Files.ContainsKey("snats/s.snat"));
+        Assert.All(output.Files.Keys, path => Assert.True(NodeFactsScript.KeyOwns(NodeFactsScript.AllFilesKey, path)));
+    }
 }

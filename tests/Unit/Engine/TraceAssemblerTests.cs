@@ -1,7 +1,7 @@
 using AciTrace.Aci;
 using AciTrace.Engine;
 using AciTrace.Judging;
-using AciTrace.Lab.Ovs;
+using AciTrace.Replay.Ovs;
 using AciTrace.Ovs;
 using AciTrace.Tests.Unit.Ovs;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using AciTrace.Lab.Ovs;
+using AciTrace.Replay.Ovs;
 
 namespace AciTrace.Tests.Unit.Ovs;
 

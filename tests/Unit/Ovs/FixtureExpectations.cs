@@ -1,6 +1,6 @@
 using System.Text.Json;
 using AciTrace.Judging;
-using AciTrace.Lab.Ovs;
+using AciTrace.Replay.Ovs;
 using AciTrace.Ovs;
 
 namespace AciTrace.Tests.Unit.Ovs;

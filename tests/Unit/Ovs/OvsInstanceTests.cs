@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AciTrace.Lab.Ovs;
+using AciTrace.Replay.Ovs;
 using Xunit.Abstractions;
 
 namespace AciTrace.Tests.Unit.Ovs;

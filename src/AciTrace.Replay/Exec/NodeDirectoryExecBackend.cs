@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AciTrace.Lab.Ovs;
+using AciTrace.Replay.Ovs;
 
-namespace AciTrace.Lab.Api;
+namespace AciTrace.Replay.Exec;
 
 /// <summary>
 /// Runs allowlisted commands against a lab state directory: agent files from
@@ -11,13 +11,13 @@ namespace AciTrace.Lab.Api;
 /// the policy dump from <c>&lt;stateDir&gt;/nodes/&lt;node&gt;/gbp_inspect-dump.json</c>, and OVS tools against the
 /// node's <see cref="OvsInstance"/> (real binaries, argv only).
 /// </summary>
-public sealed class NodeDirectoryExecBackend : ILabExecBackend
+public sealed class NodeDirectoryExecBackend : IPodExecBackend
 {
     /// <summary>File name of a node's policy dump (a JSON array as printed by <c>gbp_inspect -fprq DmtreeRoot -t dump</c>).</summary>
-    public const string PolicyDumpFileName = "gbp_inspect-dump.json";
+    public const string PolicyDumpFileName = AciTrace.Snapshot.SnapshotLayout.PolicyDumpFileName;
 
     /// <summary>Name of the directory below a node directory that mirrors the agent's state directory.</summary>
-    public const string AgentDirectoryName = "opflex-agent-ovs";
+    public const string AgentDirectoryName = AciTrace.Snapshot.SnapshotLayout.AgentDirectoryName;
 
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(2);
     private const long MaxScriptOutput = 512L * 1024 * 1024;
@@ -35,16 +35,16 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
     }
 
     /// <summary>The directory of a node's files.</summary>
-    public string NodeDirectory(string nodeName) => Path.Combine(_stateDirectory, "nodes", nodeName);
+    public string NodeDirectory(string nodeName) => Path.Combine(_stateDirectory, AciTrace.Snapshot.SnapshotLayout.NodesFolder, nodeName);
 
     /// <inheritdoc/>
-    public async Task<LabExecResult> ExecAsync(string nodeName, string podRole, string container, IReadOnlyList<string> argv, CancellationToken ct)
+    public async Task<PodExecResult> ExecAsync(string nodeName, string podRole, string container, IReadOnlyList<string> argv, CancellationToken ct)
     {
         // Checked again here so the backend is safe on its own, whoever calls it.
-        LabExecDecision decision = LabExecAllowlist.Check(podRole, container, argv);
+        PodExecDecision decision = PodExecAllowlist.Check(podRole, container, argv);
         if (!decision.Allowed) return decision.ToResult();
         if (nodeName.Length == 0 || nodeName.Contains('/') || nodeName is "." or "..")
-            return LabExecResult.FromText(1, "", $"aci-lab: invalid node name {nodeName}\n");
+            return PodExecResult.FromText(1, "", $"aci-lab: invalid node name {nodeName}\n");
         return decision.Tool switch
         {
             "cat" => await CatAsync(nodeName, argv, ct).ConfigureAwait(false),
@@ -60,7 +60,7 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
     /// node's OVS through OVS_RUNDIR, and on PATH a <c>gbp_inspect</c> that answers the command lines the tracer's
     /// scripts run, from this node's policy database (<see cref="PolicyDatabase"/>, the same answers as a direct exec).
     /// </summary>
-    private async Task<LabExecResult> ShellAsync(string nodeName, IReadOnlyList<string> argv, CancellationToken ct)
+    private async Task<PodExecResult> ShellAsync(string nodeName, IReadOnlyList<string> argv, CancellationToken ct)
     {
         string nodeDir = NodeDirectory(nodeName);
         string bin = await PrepareScriptGbpInspectAsync(nodeDir, ct).ConfigureAwait(false);
@@ -75,11 +75,11 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
         try
         {
             var outcome = await AciTrace.Kube.ProcessRunner.RunAsync("/bin/sh", argv.Skip(1).ToList(), ScriptTimeout, MaxScriptOutput, ct, environment).ConfigureAwait(false);
-            return new LabExecResult(outcome.ExitCode, outcome.Stdout, outcome.Stderr);
+            return new PodExecResult(outcome.ExitCode, outcome.Stdout, outcome.Stderr);
         }
         catch (AciTrace.Kube.ProcessStoppedException stopped)
         {
-            return LabExecResult.FromText(124, "", $"aci-lab: the script was stopped ({stopped.Reason})\n");
+            return PodExecResult.FromText(124, "", $"aci-lab: the script was stopped ({stopped.Reason})\n");
         }
     }
 
@@ -143,14 +143,14 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
 
     private string? HostPath(string nodeName, string inPodPath, bool allowRoot)
     {
-        string? rel = LabExecAllowlist.RelativeStatePath(inPodPath, allowRoot);
+        string? rel = PodExecAllowlist.RelativeStatePath(inPodPath, allowRoot);
         if (rel is null) return null;
         string root = Path.Combine(NodeDirectory(nodeName), AgentDirectoryName);
         string full = Path.GetFullPath(Path.Combine(root, rel));
         return full == root || full.StartsWith(root + "/", StringComparison.Ordinal) ? full : null;
     }
 
-    private async Task<LabExecResult> CatAsync(string nodeName, IReadOnlyList<string> argv, CancellationToken ct)
+    private async Task<PodExecResult> CatAsync(string nodeName, IReadOnlyList<string> argv, CancellationToken ct)
     {
         using var stdout = new MemoryStream();
         var stderr = new StringBuilder();
@@ -174,31 +174,31 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
                 exit = 1;
             }
         }
-        return new LabExecResult(exit, stdout.ToArray(), Encoding.UTF8.GetBytes(stderr.ToString()));
+        return new PodExecResult(exit, stdout.ToArray(), Encoding.UTF8.GetBytes(stderr.ToString()));
     }
 
-    private LabExecResult List(string nodeName, IReadOnlyList<string> argv)
+    private PodExecResult List(string nodeName, IReadOnlyList<string> argv)
     {
         string path = argv.Skip(1).First(a => a != "-1");
         string? host = HostPath(nodeName, path, allowRoot: true);
         if (host is not null && Directory.Exists(host))
         {
             IEnumerable<string> names = Directory.EnumerateFileSystemEntries(host).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
-            return LabExecResult.FromText(0, string.Concat(names.Select(n => n + "\n")), "");
+            return PodExecResult.FromText(0, string.Concat(names.Select(n => n + "\n")), "");
         }
-        if (host is not null && File.Exists(host)) return LabExecResult.FromText(0, path + "\n", "");
-        return LabExecResult.FromText(2, "", $"ls: cannot access '{path}': No such file or directory\n");
+        if (host is not null && File.Exists(host)) return PodExecResult.FromText(0, path + "\n", "");
+        return PodExecResult.FromText(2, "", $"ls: cannot access '{path}': No such file or directory\n");
     }
 
-    private async Task<LabExecResult> GbpInspectAsync(string nodeName, IReadOnlyList<string> argv, CancellationToken ct)
+    private async Task<PodExecResult> GbpInspectAsync(string nodeName, IReadOnlyList<string> argv, CancellationToken ct)
     {
         if (!AciTrace.Kube.GbpInspectArguments.TryParse(argv, out var args, out string? error))
-            return LabExecResult.FromText(1, "", error + "\n");
+            return PodExecResult.FromText(1, "", error + "\n");
         string file = Path.Combine(NodeDirectory(nodeName), PolicyDumpFileName);
         if (!File.Exists(file))
-            return LabExecResult.FromText(1, "", "[error] Could not connect to inspector socket /usr/local/var/run/opflex-agent-ovs-inspect.sock: No such file or directory\n");
+            return PodExecResult.FromText(1, "", "[error] Could not connect to inspector socket /usr/local/var/run/opflex-agent-ovs-inspect.sock: No such file or directory\n");
         if (args.OutputType != "dump" || args.Unresolved)
-            return LabExecResult.FromText(1, "", "aci-lab: only the JSON form (-t dump) of gbp_inspect is simulated, without -u\n");
+            return PodExecResult.FromText(1, "", "aci-lab: only the JSON form (-t dump) of gbp_inspect is simulated, without -u\n");
         PolicyDatabase db;
         try
         {
@@ -206,9 +206,9 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
         }
         catch (JsonException e)
         {
-            return LabExecResult.FromText(1, "", $"aci-lab: the policy dump of node {nodeName} is not a JSON array: {e.Message}\n");
+            return PodExecResult.FromText(1, "", $"aci-lab: the policy dump of node {nodeName} is not a JSON array: {e.Message}\n");
         }
-        return new LabExecResult(0, db.Dump(args), []);
+        return new PodExecResult(0, db.Dump(args), []);
     }
 
     private readonly Dictionary<string, (DateTime Written, long Length, PolicyDatabase Db)> _policies = new(StringComparer.Ordinal);
@@ -226,12 +226,12 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
         return db;
     }
 
-    private async Task<LabExecResult> OvsAsync(string nodeName, string tool, IReadOnlyList<string> argv, CancellationToken ct)
+    private async Task<PodExecResult> OvsAsync(string nodeName, string tool, IReadOnlyList<string> argv, CancellationToken ct)
     {
         OvsInstance? ovs = _ovsForNode(nodeName);
         if (ovs is null)
         {
-            return LabExecResult.FromText(1, "",
+            return PodExecResult.FromText(1, "",
                 tool == "ovs-vsctl" ? "ovs-vsctl: unix:/var/run/openvswitch/db.sock: database connection failed (No such file or directory)\n"
                 : $"{tool}: cannot connect to \"/var/run/openvswitch/ovs-vswitchd.pid\" (No such file or directory)\n");
         }
@@ -255,14 +255,14 @@ public sealed class NodeDirectoryExecBackend : ILabExecBackend
             {
                 output = await ovs.VsCtlAsync(args, ct).ConfigureAwait(false);
             }
-            return LabExecResult.FromText(0, output, "");
+            return PodExecResult.FromText(0, output, "");
         }
         catch (OvsException e) when (e is not OvsNotInstalledException)
         {
             string stderr = e.StandardError ?? e.Message;
             if (!stderr.EndsWith('\n')) stderr += "\n";
             // ovs-appctl prints a daemon error and exits 2; our JSON-RPC path has no process exit code.
-            return LabExecResult.FromText(e.ExitCode ?? 2, "", stderr);
+            return PodExecResult.FromText(e.ExitCode ?? 2, "", stderr);
         }
     }
 }

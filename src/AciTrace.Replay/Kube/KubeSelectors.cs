@@ -1,4 +1,4 @@
-namespace AciTrace.Lab.Kube;
+namespace AciTrace.Replay.Kube;
 
 /// <summary>A parsed Kubernetes label selector (<c>a=b, c!=d, e in (f,g), h notin (i), j, !k, l&gt;3</c>).</summary>
 public sealed class KubeLabelSelector

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AciTrace.Lab.Ovs;
+namespace AciTrace.Replay.Ovs;
 
 /// <summary>
 /// OVSDB transactions (RFC 7047 JSON, for <c>ovsdb-client transact</c>) that create the bridges and ports of a

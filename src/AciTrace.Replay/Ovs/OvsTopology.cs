@@ -1,4 +1,4 @@
-namespace AciTrace.Lab.Ovs;
+namespace AciTrace.Replay.Ovs;
 
 /// <summary>Kind of an OVS port created by <see cref="OvsInstance.ConfigureAsync"/>.</summary>
 public enum OvsPortType

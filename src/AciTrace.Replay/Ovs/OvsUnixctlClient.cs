@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
-namespace AciTrace.Lab.Ovs;
+namespace AciTrace.Replay.Ovs;
 
 /// <summary>The outcome of one unixctl command: exactly one of <see cref="Result"/> and <see cref="Error"/> is set.</summary>
 internal sealed record UnixctlReply(string? Result, string? Error);

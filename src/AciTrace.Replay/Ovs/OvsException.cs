@@ -1,4 +1,4 @@
-namespace AciTrace.Lab.Ovs;
+namespace AciTrace.Replay.Ovs;
 
 /// <summary>A failure of an Open vSwitch daemon or tool; the message carries what OVS printed.</summary>
 public class OvsException : Exception

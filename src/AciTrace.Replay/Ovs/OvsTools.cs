@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AciTrace.Lab.Ovs;
+namespace AciTrace.Replay.Ovs;
 
 /// <summary>Locates the OVS daemons, tools and schema; throws <see cref="OvsNotInstalledException"/> when missing.</summary>
 internal sealed class OvsTools
@@ -30,12 +30,23 @@ internal sealed class OvsTools
     public string Appctl { get; }
     public string Schema { get; }
 
+    /// <summary>
+    /// Environment variable naming the one folder that holds OVS's programs when they are not installed in a standard
+    /// place (its schema is then looked for in <c>../share/openvswitch</c> beside it too); when set, only it is searched.
+    /// </summary>
+    public const string DirectoryVariable = "ACITRACE_OVS_DIR";
+
     public static OvsTools Locate()
     {
+        var only = Environment.GetEnvironmentVariable(DirectoryVariable);
+        var directories = string.IsNullOrEmpty(only)
+            ? SearchDirectories.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)).ToList()
+            : [only];
+        var schemas = string.IsNullOrEmpty(only) ? SchemaLocations : [Path.Combine(only, "..", "share", "openvswitch", "vswitch.ovsschema"), .. SchemaLocations];
         var missing = new List<string>();
         string Find(string name)
         {
-            var path = FindExecutable(name);
+            var path = directories.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
             if (path is null)
             {
                 missing.Add(name);
@@ -44,7 +55,7 @@ internal sealed class OvsTools
         }
 
         var tools = new OvsTools(Find("ovsdb-tool"), Find("ovsdb-server"), Find("ovs-vswitchd"), Find("ovs-vsctl"),
-            Find("ovs-ofctl"), Find("ovs-appctl"), SchemaLocations.FirstOrDefault(File.Exists) ?? "", Find("ovsdb-client"));
+            Find("ovs-ofctl"), Find("ovs-appctl"), schemas.FirstOrDefault(File.Exists) ?? "", Find("ovsdb-client"));
         if (tools.Schema.Length == 0)
         {
             missing.Add("vswitch.ovsschema");
@@ -52,24 +63,11 @@ internal sealed class OvsTools
         if (missing.Count > 0)
         {
             throw new OvsNotInstalledException(
-                $"Open vSwitch is not installed: {string.Join(", ", missing)} not found (searched {string.Join(", ", SearchDirectories)} and PATH). " +
-                "Install it with 'apt-get install -y --no-install-recommends openvswitch-switch'.");
+                $"Open vSwitch is not installed: {string.Join(", ", missing)} not found (searched {(string.IsNullOrEmpty(only) ? string.Join(", ", SearchDirectories) + " and PATH" : $"${DirectoryVariable} = {only}")}). " +
+                "Install it (Debian, Ubuntu: 'apt-get install -y --no-install-recommends openvswitch-switch'; Fedora, RHEL: 'dnf install openvswitch'), " +
+                $"or set ${DirectoryVariable} to the folder holding ovs-vswitchd. Nothing needs to run: AciTrace starts its own daemons in a private folder.");
         }
         return tools;
-    }
-
-    private static string? FindExecutable(string name)
-    {
-        var pathDirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var dir in SearchDirectories.Concat(pathDirs))
-        {
-            var candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
     }
 }
 

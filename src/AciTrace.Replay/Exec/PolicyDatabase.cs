@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using AciTrace.Kube;
 
-namespace AciTrace.Lab.Api;
+namespace AciTrace.Replay.Exec;
 
 /// <summary>
 /// A node's policy database as the opflex agent's inspector serves it to <c>gbp_inspect</c>: class and class+URI

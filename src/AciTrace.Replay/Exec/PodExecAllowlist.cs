@@ -1,16 +1,16 @@
 using System.Text.RegularExpressions;
 
-namespace AciTrace.Lab.Api;
+namespace AciTrace.Replay.Exec;
 
-/// <summary>Verdict of <see cref="LabExecAllowlist.Check"/>.</summary>
+/// <summary>Verdict of <see cref="PodExecAllowlist.Check"/>.</summary>
 /// <param name="Allowed">Whether the command may run.</param>
 /// <param name="Tool">The command's tool name (argv[0] without its directory), e.g. <c>ovs-appctl</c>.</param>
 /// <param name="ExitCode">0 when allowed; 127 (no such executable in that container) or 126 (refused) otherwise.</param>
 /// <param name="Message">Why it was refused (goes to stderr), empty when allowed.</param>
-public sealed record LabExecDecision(bool Allowed, string Tool, int ExitCode, string Message)
+public sealed record PodExecDecision(bool Allowed, string Tool, int ExitCode, string Message)
 {
     /// <summary>The refusal as an exec result (stderr = message).</summary>
-    public LabExecResult ToResult() => LabExecResult.FromText(ExitCode, "", Message.Length == 0 ? "" : Message + "\n");
+    public PodExecResult ToResult() => PodExecResult.FromText(ExitCode, "", Message.Length == 0 ? "" : Message + "\n");
 }
 
 /// <summary>
@@ -25,7 +25,7 @@ public sealed record LabExecDecision(bool Allowed, string Tool, int ExitCode, st
 /// OVS tools exist only in the <c>aci-containers-openvswitch</c> container and <c>gbp_inspect</c> only in
 /// <c>opflex-agent</c>; elsewhere they are "not found" (127). Everything else is refused with exit code 126.
 /// </summary>
-public static partial class LabExecAllowlist
+public static partial class PodExecAllowlist
 {
     /// <summary>Role of the <c>aci-containers-host-*</c> pods.</summary>
     public const string HostRole = "host";
@@ -40,7 +40,7 @@ public static partial class LabExecAllowlist
     public static readonly IReadOnlyList<string> ReadableDirs = ["endpoints", "services", "snats", "ids"];
 
     private static readonly string[] BinDirs = ["/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/"];
-    private static readonly string[] OfctlVerbs = ["show", "dump-flows", "dump-groups", "dump-ports-desc", "dump-ports", "dump-tables"];
+    private static readonly string[] OfctlVerbs = ["show", "dump-flows", "dump-groups", "dump-tlv-map", "dump-ports-desc", "dump-ports", "dump-tables"];
     private static readonly string[] OfctlFlags = ["--names", "--no-names", "--no-stats", "--stats", "--sort", "--rsort"];
     private static readonly string[] VsctlVerbs = ["show", "list-br", "list-ports", "list-ifaces", "br-exists", "port-to-br", "iface-to-br", "get", "list", "find"];
 
@@ -54,13 +54,13 @@ public static partial class LabExecAllowlist
     };
 
     /// <summary>Decides whether <paramref name="argv"/> may run in that container of a system pod.</summary>
-    public static LabExecDecision Check(string podRole, string container, IReadOnlyList<string> argv)
+    public static PodExecDecision Check(string podRole, string container, IReadOnlyList<string> argv)
     {
         if (argv.Count == 0) return Deny("", 126, "no command given");
         string tool = ToolName(argv[0]);
         if (!ToolsIn(podRole, container).Contains(tool))
         {
-            return new LabExecDecision(false, tool, 127,
+            return new PodExecDecision(false, tool, 127,
                 $"OCI runtime exec failed: exec failed: unable to start container process: exec: \"{argv[0]}\": executable file not found in $PATH: unknown");
         }
         if (argv.Any(a => a.Any(char.IsControl))) return Deny(tool, 126, "arguments must not contain control characters");
@@ -75,7 +75,7 @@ public static partial class LabExecAllowlist
             "sh" => CheckShell(argv),
             _ => "unknown tool",
         };
-        return why is null ? new LabExecDecision(true, tool, 0, "") : Deny(tool, 126, why);
+        return why is null ? new PodExecDecision(true, tool, 0, "") : Deny(tool, 126, why);
     }
 
     /// <summary>
@@ -112,7 +112,7 @@ public static partial class LabExecAllowlist
         return ReadableDirs.Contains(segments[0]) ? rest : null;
     }
 
-    private static LabExecDecision Deny(string tool, int code, string why) =>
+    private static PodExecDecision Deny(string tool, int code, string why) =>
         new(false, tool, code, $"aci-lab: refused by the read-only exec allowlist: {why}");
 
     private static string? CheckAppCtl(IReadOnlyList<string> argv)

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace AciTrace.Lab.Ovs;
+namespace AciTrace.Replay.Ovs;
 
 /// <summary>
 /// A private Open vSwitch instance (ovsdb-server + ovs-vswitchd on the userspace "dummy" datapath) whose database,
@@ -54,6 +54,13 @@ public sealed partial class OvsInstance : IAsyncDisposable
     /// socket path is too long for a unix socket, they run ovs-appctl.
     /// </summary>
     public bool UseControlSocket { get; set; } = true;
+
+    /// <summary>
+    /// Whether <see cref="ConfigureAsync"/> pins datapath port numbers (reproducible "Datapath actions:" for fixtures).
+    /// Each renumbering costs ovs-vswitchd work in proportion to its ports; a replay whose numbers need not match
+    /// anything turns it off (seconds saved on a node of a few hundred pods).
+    /// </summary>
+    public bool PinDatapathPorts { get; set; } = true;
 
     /// <summary>
     /// Creates a fresh database in <paramref name="runDirectory"/> (created if needed; an old conf.db is replaced) and
@@ -187,7 +194,10 @@ public sealed partial class OvsInstance : IAsyncDisposable
         // Per datapath backer (all dummy bridges share it) and lost on restart. Without it OVS would use native
         // tunnelling (tnl_push), which needs an underlay route and ARP entry and traces unlike a kernel node.
         await UnixctlAsync("dpif/set-dp-features", [topology.Bridges[0].Name, "tnl_push_pop", "false"], ct).ConfigureAwait(false);
-        await PinDatapathPortsAsync(topology, ct).ConfigureAwait(false);
+        if (PinDatapathPorts)
+        {
+            await PinDatapathPortsAsync(topology, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
