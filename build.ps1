@@ -11,8 +11,9 @@
     Docs     regenerates out/AciTrace/en-US (MAML and about topic) from docs/help.
     Demo     builds, starts the lab (samples/demo-cluster.yaml in ./.lab, or reuses the one running there), imports
              the module, traces the seed scenarios (samples/demo-traces.csv), shows the connectivity matrix of
-             the demo namespaces (and writes it as out/demo-connectivity.html) and leaves the lab running with the
-             next commands to type. -StopLab stops it at the end.
+             the demo namespaces (and writes it as out/demo-connectivity.html), snapshots the lab to
+             out/demo-snapshot.zip and traces the same pairs from it, and leaves the lab running with the next
+             commands to type. -StopLab stops it at the end.
     Lab      starts the lab (or reuses it) and prints how to trace in it.
     StopLab  stops the lab of ./.lab (nothing is left running).
     Package  out/repository/AciTrace.<version>.nupkg: with Publish-PSResource when PSResourceGet is installed,
@@ -184,6 +185,13 @@ function Invoke-DemoTask {
     $report = Join-Path $root 'out/demo-connectivity.html'
     $matrix | Export-AciReport $report -Title 'Demo lab connectivity'
     Write-Host "The same as a page (click a cell for its paths): $report"
+    $snapshot = Join-Path $root 'out/demo-snapshot.zip'
+    Write-Host "`nOffline: Save-AciSnapshot $snapshot, then the same matrix from the file (private local OVS)" -ForegroundColor Cyan
+    Save-AciSnapshot $snapshot @cluster -ErrorAction Continue | Out-Host
+    $offline = Get-AciConnectivity -Namespace shop, data, jobs -Output Summary -Snapshot $snapshot -ErrorAction Continue
+    $live = $matrix.Cells | ForEach-Object Traces
+    $changed = @($offline | Compare-AciTrace $live)
+    Write-Host "$(@($offline).Count) probes traced from the snapshot; $($changed.Count) differ from the live ones (Compare-AciTrace)."
     if ($StopLab) { Invoke-StopLabTask } else { Write-LabHelp -Kubeconfig $lab.Kubeconfig }
 }
 

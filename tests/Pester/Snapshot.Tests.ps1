@@ -133,6 +133,25 @@ Describe '-Snapshot' {
         $e[0].FullyQualifiedErrorId | Should -Be 'SnapshotConflictsWithCluster,AciTrace.Commands.GetAciConnectivityCommand'
     }
 
+    It 'leaves a kubeconfig from $PSDefaultParameterValues unused beside -Snapshot, and says so' {
+        $PSDefaultParameterValues['Get-Aci*:Kubeconfig'] = $Kube.Kubeconfig
+        try {
+            $verbose = Get-AciPodTrace shop/client shop/web-1 -DestinationPort 8080 -Output Summary -Snapshot $File -ErrorAction Stop -Verbose 4>&1
+            ($verbose | Where-Object { $_ -is [AciTrace.AciTraceSummary] }).Verdict | Should -Be 'Deliver'
+            ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain '-Kubeconfig comes from $PSDefaultParameterValues and is not used: -Snapshot reads the file instead of a cluster.'
+            $null = Get-AciPodTrace shop/client shop/web-1 -Snapshot $File -Kubeconfig ./other -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -Be 'SnapshotConflictsWithCluster,AciTrace.Commands.GetAciPodTraceCommand'
+        }
+        finally { $PSDefaultParameterValues.Remove('Get-Aci*:Kubeconfig') }
+    }
+
+    It 'completes namespaces, pods and Services from the snapshot, with no cluster' {
+        Get-CompletionText "Get-AciPodTrace -Snapshot $File -Source shop/w" | Should -Be @('shop/web-1', 'shop/web-2')
+        Get-CompletionText "Get-AciServiceTrace -Snapshot $File -SourceName x -DestinationNamespace shop -DestinationName " | Should -Be @('web')
+        Get-CompletionText "Get-AciPodTrace -Snapshot $File -SourceNamespace d" | Should -Be @('data')
+        Get-CompletionText "Get-AciPodTrace -Snapshot $(Join-Path $TestDrive 'none.zip') -Source shop/w" | Should -BeNullOrEmpty
+    }
+
     It 'leaves no private OVS running and no extracted folder behind' {
         $left = @(Get-ChildItem ([IO.Path]::GetTempPath()) -Directory -Filter 'acitrace-*' | Where-Object FullName -notin $TempBefore |
             Where-Object { Test-Path (Join-Path $_.FullName 'kube') })

@@ -190,7 +190,7 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
     /// <summary>A session over a snapshot file: its objects, agent files and recorded answers, its flows in private local OVS.</summary>
     private ITraceSession OpenSnapshot(string snapshot)
     {
-        if (ClusterParameters.FirstOrDefault(MyInvocation.BoundParameters.ContainsKey) is { } clash)
+        if (ClusterParameters.Where(MyInvocation.BoundParameters.ContainsKey).FirstOrDefault(p => !IsSessionDefault(p)) is { } clash)
         {
             throw new AciTraceException(ErrorIds.SnapshotConflictsWithCluster, AciErrorKind.InvalidArgument,
                 $"-Snapshot reads a snapshot file, -{clash} a cluster: give one or the other.", snapshot);
@@ -206,6 +206,38 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
         }
 
         return TraceSessionFactory.CreateOwning(client);
+    }
+
+    /// <summary>
+    /// Whether a bound parameter holds the value $PSDefaultParameterValues gives it for this cmdlet (a session-wide
+    /// default, such as the lab's kubeconfig): beside -Snapshot it is not used, rather than a conflict.
+    /// </summary>
+    private bool IsSessionDefault(string parameter)
+    {
+        if (SessionState.PSVariable.GetValue("PSDefaultParameterValues") is not System.Collections.IDictionary defaults)
+        {
+            return false;
+        }
+
+        var bound = MyInvocation.BoundParameters[parameter];
+        foreach (System.Collections.DictionaryEntry entry in defaults)
+        {
+            if (entry.Key is not string key || key.Split(':', 2) is not [var cmdlet, var name]
+                || !name.Trim().Equals(parameter, StringComparison.OrdinalIgnoreCase)
+                || !WildcardPattern.Get(cmdlet.Trim(), WildcardOptions.IgnoreCase).IsMatch(MyInvocation.MyCommand.Name))
+            {
+                continue;
+            }
+
+            var value = entry.Value is PSObject p ? p.BaseObject : entry.Value;
+            if (Equals(value?.ToString(), bound?.ToString()))
+            {
+                WriteVerbose($"-{parameter} comes from $PSDefaultParameterValues and is not used: -Snapshot reads the file instead of a cluster.");
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

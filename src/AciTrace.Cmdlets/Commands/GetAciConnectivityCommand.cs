@@ -72,7 +72,7 @@ public sealed class GetAciConnectivityCommand : AciClusterCommandBase
     public ConnectivityOutput Output { get; set; } = ConnectivityOutput.Cell;
 
     /// <summary>
-    /// <para type="description">Read a snapshot file written by Save-AciSnapshot instead of a cluster: the same engine and verdicts, offline. Each node's flows are replayed in a private Open vSwitch started on this machine (Open vSwitch must be installed; nothing needs to run) and stopped when the command ends. Not with -Kubeconfig, -Context, -Transport or -KubectlPath.</para>
+    /// <para type="description">Read a snapshot file written by Save-AciSnapshot instead of a cluster: the same engine and verdicts, offline. Each node's flows are replayed in a private Open vSwitch started on this machine (Open vSwitch must be installed; nothing needs to run) and stopped when the command ends. Not with -Kubeconfig, -Context, -Transport or -KubectlPath (those set by $PSDefaultParameterValues are left unused).</para>
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]

@@ -34,7 +34,7 @@ public sealed class GetAciFlowCommand : AciClusterCommandBase
     public string? Table { get; set; }
 
     /// <summary>
-    /// <para type="description">Read the flows of a snapshot file written by Save-AciSnapshot instead of the cluster's (with the counters they had when it was taken); needs no Open vSwitch. Not with -Kubeconfig, -Context, -Transport or -KubectlPath.</para>
+    /// <para type="description">Read the flows of a snapshot file written by Save-AciSnapshot instead of the cluster's (with the counters they had when it was taken); needs no Open vSwitch. Not with -Kubeconfig, -Context, -Transport or -KubectlPath (those set by $PSDefaultParameterValues are left unused).</para>
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]

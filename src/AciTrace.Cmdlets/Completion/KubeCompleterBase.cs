@@ -28,7 +28,8 @@ public abstract class KubeCompleterBase : IArgumentCompleter
                 bound.GetValueOrDefault("KubectlPath"),
                 ResolveAgainstLocation(bound.GetValueOrDefault("Kubeconfig")),
                 bound.GetValueOrDefault("Context"),
-                Enum.TryParse<AciTrace.Kube.ClusterTransport>(bound.GetValueOrDefault("Transport"), ignoreCase: true, out var transport) ? transport : null);
+                Enum.TryParse<AciTrace.Kube.ClusterTransport>(bound.GetValueOrDefault("Transport"), ignoreCase: true, out var transport) ? transport : null,
+                ResolveAgainstLocation(bound.GetValueOrDefault("Snapshot")));
             var word = Unquote(wordToComplete ?? "");
             var candidates = CompletionCandidates.For(Kind, parameterName, word, bound,
                 (kind, ns) => _source.List(kind, ns, connection, CompletionTimeout));

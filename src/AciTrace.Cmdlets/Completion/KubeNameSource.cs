@@ -12,8 +12,8 @@ internal enum KubeListKind
     Contexts,
 }
 
-/// <summary>How the completers reach the cluster: the -Transport/-Context/-Kubeconfig/-KubectlPath typed so far.</summary>
-internal sealed record KubeConnection(string? KubectlPath, string? Kubeconfig, string? Context, ClusterTransport? Transport = null);
+/// <summary>How the completers reach the cluster: the -Transport/-Context/-Kubeconfig/-KubectlPath (or -Snapshot) typed so far.</summary>
+internal sealed record KubeConnection(string? KubectlPath, string? Kubeconfig, string? Context, ClusterTransport? Transport = null, string? Snapshot = null);
 
 /// <summary>
 /// Lists object names for tab completion. Completion needs what <see cref="IKubeClient"/> does not offer (the

@@ -40,6 +40,11 @@ internal sealed class TransportNameSource : IKubeNameSource
             return [];
         }
 
+        if (connection.Snapshot is { } snapshot)
+        {
+            return Safely(() => SnapshotNames.List(kind, ns, snapshot)) ?? [];
+        }
+
         var options = new ClusterOptions
         {
             Transport = connection.Transport,

@@ -55,6 +55,37 @@ internal static class SnapshotArchive
         }
     }
 
+    /// <summary>
+    /// One entry of a snapshot, checked against its manifest, without extracting the rest (tab completion reads the
+    /// Kubernetes lists this way).
+    /// </summary>
+    public static (SnapshotManifest Manifest, byte[] Bytes) ReadEntry(string path, string name)
+    {
+        if (!File.Exists(path)) throw new AciTraceException(ErrorIds.SnapshotNotFound, AciErrorKind.ObjectNotFound, $"The snapshot file {path} does not exist.", path);
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var manifest = ReadManifest(zip, path);
+            var file = manifest.Files.FirstOrDefault(f => f.Path == name) ?? throw Invalid(path, $"its manifest lists no {name}");
+            var entry = zip.GetEntry(name) ?? throw Invalid(path, $"the entry {name} is missing");
+            if (entry.Length != file.Bytes) throw Invalid(path, $"the entry {name} has {entry.Length} bytes, its manifest says {file.Bytes}");
+            using var stream = entry.Open();
+            using var buffer = new MemoryStream((int)Math.Min(file.Bytes, int.MaxValue));
+            stream.CopyTo(buffer);
+            var bytes = buffer.ToArray();
+            if (Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant() != file.Sha256) throw Invalid(path, $"the entry {name} does not match its checksum");
+            return (manifest, bytes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw Invalid(path, "it is not a zip file: " + e.Message, e);
+        }
+        catch (JsonException e)
+        {
+            throw Invalid(path, "its manifest is not valid: " + e.Message, e);
+        }
+    }
+
     private static SnapshotManifest ReadManifest(ZipArchive zip, string path)
     {
         var entry = zip.GetEntry(SnapshotLayout.ManifestEntry) ?? throw Invalid(path, $"it has no {SnapshotLayout.ManifestEntry}");
