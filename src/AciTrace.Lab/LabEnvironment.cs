@@ -163,8 +163,13 @@ public sealed class LabEnvironment : IAsyncDisposable
             return new KubePod(p.Namespace, p.Name, p.Uid, p.Node, p.Labels, p.Annotations, ips, nodeIp[p.Node], p.HostNetwork,
                 p.Running ? "Running" : "Pending", p.Running, new[] { container });
         });
-        var services = c.Services.Select(s => new KubeService(s.Namespace, s.Name, s.Uid, "ClusterIP", new[] { s.ClusterIp.ToString() },
-            s.Ports.Select(p => new KubeServicePort(p.Name, p.Port, KubeIntOrString.Parse(p.TargetPort), p.Protocol)).ToList(), s.Selector));
+        var services = c.Services.Select(s => new KubeService(s.Namespace, s.Name, s.Uid, s.Type, new[] { s.ClusterIp.ToString() },
+            s.Ports.Select(p => new KubeServicePort(p.Name, p.Port, KubeIntOrString.Parse(p.TargetPort), p.Protocol, p.NodePort)).ToList(), s.Selector)
+        {
+            ExternalIps = s.ExternalIps.Select(ip => ip.ToString()).ToList(),
+            LoadBalancerIngress = s.LoadBalancerIp is { } lb ? [lb.ToString()] : [],
+            ExternalTrafficPolicy = s.Type == "ClusterIP" ? null : s.ExternalTrafficPolicy,
+        });
         var policies = c.NetworkPolicies.Select(np => new KubeNetworkPolicy(np.Namespace, np.Name,
             KubeUid.For("NetworkPolicy", np.Namespace, np.Name), PolicySpecJson(np.Spec)));
         return LabKubeModel.Create(namespaces, nodes, pods, services, policies);

@@ -51,6 +51,32 @@ internal sealed class NodeFiles(ResolvedCluster c, ResolvedNode node, SecurityGr
         Attributes = new Dictionary<string, string> { ["name"] = s.Name, ["namespace"] = s.Namespace, ["service-name"] = $"{s.Namespace}_{s.Name}" },
     }.ToJson();
 
+    /// <summary>The external copy of a Service on this node: the uplink, the service VLAN and MAC, the node's own backends.</summary>
+    public string ExternalServiceJson(ResolvedService s, IReadOnlyList<ExternalEntry> entries) => new ServiceFile
+    {
+        Uuid = s.Uid + "-external",
+        DomainPolicySpace = c.Tenant,
+        DomainName = c.Spec.Vrf,
+        ServiceMode = "loadbalancer",
+        ServiceType = s.Type == "NodePort" ? "nodePort" : "loadBalancer",
+        ServiceMac = node.UplinkMac,
+        InterfaceName = node.Uplink,
+        InterfaceVlan = c.Spec.ServiceVlan,
+        InterfaceIp = node.ServiceIp.ToString(),
+        Mappings = entries.Select(e => new Aci.ServiceMapping
+        {
+            ServiceIp = e.Address.ToString(),
+            ServiceProto = e.Mapping.Port.Protocol.ToLowerInvariant(),
+            ServicePort = e.EntryPort,
+            NextHopIps = e.NextHops.Select(n => n.Ip.ToString()).ToList(),
+            NextHopPort = e.Mapping.NextHopPort,
+            ConntrackEnabled = true,
+            NodePort = e.Kind == ExternalEntry.NodePort ? e.EntryPort : null,
+            SessionAffinityTimeoutSeconds = 1,
+        }).ToList(),
+        Attributes = new Dictionary<string, string> { ["name"] = s.Name, ["namespace"] = s.Namespace, ["service-name"] = $"{s.Namespace}_{s.Name}" },
+    }.ToJson();
+
     public string SnatJson(ResolvedSnatPolicy p)
     {
         var (start, end) = p.RangeOf(node.Index);

@@ -10,6 +10,21 @@ namespace AciTrace.Lab.Generation;
 /// <summary>A service-mapping as the host-agent writes it (one per service port and resolved target port).</summary>
 public sealed record ServiceBackends(ResolvedService Service, ResolvedServicePort Port, int NextHopPort, IReadOnlyList<ResolvedPod> NextHops);
 
+/// <summary>
+/// One way into a Service from outside, on one node: the address and port the fabric's service graph sends to on the
+/// service VLAN (the LoadBalancer ingress IP or an external IP with the Service port, or the node's service IP with
+/// the node port), and the backends of the node's external service file: its own pods only, as ACI CNI writes the
+/// external copy of a Service.
+/// </summary>
+public sealed record ExternalEntry(ServiceBackends Mapping, string Kind, IPAddress Address, int EntryPort, IReadOnlyList<ResolvedPod> NextHops)
+{
+    /// <summary>Entry kinds.</summary>
+    public const string LoadBalancer = "LoadBalancer", ExternalIp = "ExternalIP", NodePort = "NodePort";
+
+    /// <summary>The key of its conntrack mark in the service id map (one per entry address, so that the reply's source rewrite is exact).</summary>
+    public string IdKey => $"{Mapping.Service.Uid}-external/{Address}";
+}
+
 /// <summary>Generates one node the way opflex-agent (stitched mode) and the aci-containers host-agent program it.</summary>
 public sealed class NodeGenerator
 {
@@ -67,6 +82,21 @@ public sealed class NodeGenerator
         return result;
     }
 
+    /// <summary>The ways into external Services on <paramref name="node"/>, per service mapping.</summary>
+    public static IReadOnlyList<ExternalEntry> ExternalEntries(ResolvedCluster c, ResolvedNode node)
+    {
+        var result = new List<ExternalEntry>();
+        foreach (var m in ServiceMappings(c).Where(m => m.Service.IsExternal))
+        {
+            var local = m.NextHops.Where(p => p.Node == node.Name && p.HasVeth).ToList();
+            var s = m.Service;
+            if (s.LoadBalancerIp is { } lb) result.Add(new ExternalEntry(m, ExternalEntry.LoadBalancer, lb, m.Port.Port, local));
+            foreach (var ip in s.ExternalIps) result.Add(new ExternalEntry(m, ExternalEntry.ExternalIp, ip, m.Port.Port, local));
+            if (m.Port.NodePort is { } nodePort) result.Add(new ExternalEntry(m, ExternalEntry.NodePort, node.ServiceIp, nodePort, local));
+        }
+        return result;
+    }
+
     /// <summary>Endpoint uuid of a pod: podUID_containerID_veth.</summary>
     public static string EndpointUuid(ResolvedPod p) =>
         $"{p.Uid}_{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("container:" + p.Uid))).ToLowerInvariant()}_{p.VethName}";
@@ -99,6 +129,8 @@ public sealed class NodeGenerator
         var serviceZone = _ids.Get(IdNs.Conntrack, _uris.RoutingDomain);
         foreach (var s in _c.Services) _ids.Get(IdNs.Service, s.Uid);
         foreach (var m in mappings) ServiceFlows(m, serviceZone);
+        var external = ExternalEntries(_c, _node);
+        ExternalServiceFlows(external, serviceZone);
         var snatFiles = Snat(local);
         var groups = FloodGroup(local);
 
@@ -113,7 +145,10 @@ public sealed class NodeGenerator
             Ids = _ids.Snapshot(),
             Endpoints = _eps,
             EndpointFiles = local.ToDictionary(p => EndpointUuid(p) + ".ep", p => files.EndpointJson(p, _eps[p.Key], mappings, SnatOf(p))),
-            ServiceFiles = _c.Services.ToDictionary(s => s.Uid + ".service", s => files.ServiceJson(s, mappings.Where(m => m.Service == s).ToList())),
+            ServiceFiles = _c.Services.ToDictionary(s => s.Uid + ".service", s => files.ServiceJson(s, mappings.Where(m => m.Service == s).ToList()))
+                .Concat(_c.Services.Where(s => s.IsExternal).Select(s => KeyValuePair.Create(s.Uid + "-external.service",
+                    files.ExternalServiceJson(s, external.Where(e => e.Mapping.Service == s).ToList()))))
+                .ToDictionary(),
             SnatFiles = snatFiles,
             PolicyDump = files.PolicyDump(),
         };
@@ -427,6 +462,46 @@ public sealed class NodeGenerator
                     $"{portRewrite}set_field:{nh}->ip_dst,dec_ttl,set_field:{V}->ip_src,load:{Hex(V)}->NXM_NX_REG8[],write_metadata:0x400/0x400,goto_table:7");
                 _int.Add(4, 102, $"{pr},reg6={r},nw_src={nh},nw_dst={V},tp_src={np}",
                     $"{revPort}set_field:{RouterMac}->eth_src,set_field:{V}->ip_src,dec_ttl,set_field:{nh}->ip_dst,write_metadata:0x400/0x400,goto_table:5");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The external copy of Services (research 3.8): traffic from the uplink on the service VLAN to the node's service
+    /// MAC is marked as coming from the service interface (policy applied: the fabric's contract with the external EPG
+    /// admitted it), load-balanced over the node's own backends and DNATed; the reply is rewritten back and leaves
+    /// the uplink tagged with the service VLAN. An entry without a local backend answers with the agent's RST flow.
+    /// </summary>
+    private void ExternalServiceFlows(IReadOnlyList<ExternalEntry> entries, uint zone)
+    {
+        if (entries.Count == 0) return;
+        var r = Hex(_rd);
+        var vlan = _c.Spec.ServiceVlan;
+        var mac = _node.UplinkMac;
+        _int.Add(1, 90, $"in_port={Uplink},dl_vlan={vlan},dl_dst={mac}", $"pop_vlan,load:{r}->NXM_NX_REG6[],write_metadata:0x300/0x300,goto_table:5");
+        foreach (var e in entries)
+        {
+            var pr = e.Mapping.Port.Protocol == "UDP" ? "udp" : "tcp";
+            var (a, ep, np, n) = (e.Address, e.EntryPort, e.Mapping.NextHopPort, e.NextHops.Count);
+            var match = $"{pr},reg6={r},dl_dst={mac},nw_dst={a},tp_dst={ep}";
+            if (n == 0)
+            {
+                _int.Add(5, 50, match, "CONTROLLER:65535", DefCookie(0x11));
+                continue;
+            }
+            var k = Hex(_ids.Get(IdNs.Service, e.IdKey) | 0x80000000u);
+            _int.Add(5, 50, match, $"set_field:{RouterMac}->eth_dst,multipath(symmetric_l3l4+udp,1024,iter_hash,{n},32,NXM_NX_REG7[]),goto_table:6");
+            var portRewrite = np != ep ? $"set_field:{np}->{pr}_dst," : "";
+            var revPort = np != ep ? $"set_field:{ep}->{pr}_src," : "";
+            for (var i = 0; i < n; i++)
+            {
+                var nh = e.NextHops[i].Ip;
+                var link = i == 0 ? "" : $"reg7={Hex((ulong)i)},";
+                _int.Add(6, i == 0 ? 99 : 100, $"{pr},reg6={r},{link}metadata=0x200/0x200,nw_dst={a},tp_dst={ep}",
+                    $"{portRewrite}set_field:{nh}->ip_dst,dec_ttl,load:{Hex(a)}->NXM_NX_REG8[],load:{k}->NXM_NX_REG12[],ct(commit,zone={zone},exec(load:{k}->NXM_NX_CT_MARK[])),write_metadata:0x400/0x400,goto_table:7");
+                _int.Add(4, 100, $"ct_state=-trk,{pr},reg6={r},nw_src={nh},tp_src={np}", $"ct(table=2,zone={zone})");
+                _int.Add(4, 100, $"ct_state=-new+est-inv+trk,ct_mark={k},{pr},reg6={r},nw_src={nh},tp_src={np}",
+                    $"{revPort}set_field:{mac}->eth_src,set_field:{a}->ip_src,dec_ttl,push_vlan:0x8100,set_field:{0x1000 | vlan}->vlan_vid,set_field:{RouterMac}->eth_dst,output:{Uplink}");
             }
         }
     }

@@ -197,13 +197,19 @@ public static class KubeJson
         if (svc.Selector is { Count: > 0 }) spec["selector"] = StringMap(svc.Selector);
         spec["sessionAffinity"] = "None";
         spec["internalTrafficPolicy"] = "Cluster";
+        if (svc.ExternalIps.Count > 0) spec["externalIPs"] = new JsonArray([.. svc.ExternalIps.Select(ip => (JsonNode)JsonValue.Create(ip))]);
+        if (svc.ExternalTrafficPolicy is { } policy) spec["externalTrafficPolicy"] = policy;
         return new JsonObject
         {
             ["apiVersion"] = "v1",
             ["kind"] = "Service",
             ["metadata"] = Metadata(svc.Name, svc.Namespace, svc.Uid, created, null, null),
             ["spec"] = spec,
-            ["status"] = new JsonObject { ["loadBalancer"] = new JsonObject() },
+            ["status"] = new JsonObject
+            {
+                ["loadBalancer"] = svc.LoadBalancerIngress.Count == 0 ? new JsonObject()
+                    : new JsonObject { ["ingress"] = new JsonArray([.. svc.LoadBalancerIngress.Select(ip => (JsonNode)new JsonObject { ["ip"] = ip })]) },
+            },
         };
     }
 

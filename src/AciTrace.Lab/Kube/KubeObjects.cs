@@ -93,7 +93,17 @@ public sealed record KubeService(
     string Type,
     IReadOnlyList<string> ClusterIPs,
     IReadOnlyList<KubeServicePort> Ports,
-    IReadOnlyDictionary<string, string>? Selector);
+    IReadOnlyDictionary<string, string>? Selector)
+{
+    /// <summary>spec.externalIPs.</summary>
+    public IReadOnlyList<string> ExternalIps { get; init; } = [];
+
+    /// <summary>status.loadBalancer.ingress IPs.</summary>
+    public IReadOnlyList<string> LoadBalancerIngress { get; init; } = [];
+
+    /// <summary>spec.externalTrafficPolicy (NodePort and LoadBalancer only).</summary>
+    public string? ExternalTrafficPolicy { get; init; }
+}
 
 /// <summary>A reference from an endpoint to the object behind it (normally a pod).</summary>
 public sealed record KubeObjectReference(string Kind, string Namespace, string Name, string Uid);

@@ -36,6 +36,48 @@ public sealed class ScenarioRunner(LabCluster lab)
         return result;
     }
 
+    /// <summary>
+    /// Runs a packet from outside on every node the ground truth says receives it: into br-int from the uplink on the
+    /// service VLAN, addressed to the node's service MAC; each leg's judgement must match one outcome of that node
+    /// (the trace picks one backend; any backend of the node is right).
+    /// </summary>
+    public async Task<IReadOnlyList<ScenarioResult>> RunInboundAsync(string name, InboundQuery q, CancellationToken ct = default)
+    {
+        var outcomes = _truth.EvaluateInbound(q);
+        var results = new List<ScenarioResult>();
+        foreach (var byNode in outcomes.Where(o => o.Legs.Count > 0).GroupBy(o => o.Legs[0].Node))
+        {
+            var node = lab.Cluster.Nodes.Single(n => n.Name == byNode.Key);
+            var first = byNode.First().Legs[0];
+            var packet = new PacketSpec
+            {
+                InPort = PortRef.Named(node.Uplink),
+                Protocol = ToProtocol(q.Protocol.ToLowerInvariant()),
+                Vlan = new VlanSpec(lab.Cluster.Spec.ServiceVlan),
+                EthSrc = Of.RouterMac,
+                EthDst = node.UplinkMac,
+                SourceAddress = q.Client.ToString(),
+                DestinationAddress = NodeGenerator.ExternalEntries(lab.Cluster, node)
+                    .First(e => e.Mapping.Service == q.Service && e.Kind == q.Entry && (q.ExternalIp is null || e.Address.Equals(q.ExternalIp))).Address.ToString(),
+                Ttl = 64,
+                SourcePort = q.SourcePort ?? 40000,
+                DestinationPort = q.Entry == ExternalEntry.NodePort ? NodePortOf(q) : q.ServicePort,
+            };
+            var traced = await TraceAsync(first, packet, ct).ConfigureAwait(false);
+            var matching = byNode.FirstOrDefault(o => o.Backend is null || traced.Judgement.DnatAddress == o.Backend.Ip.ToString()) ?? byNode.First();
+            var leg = traced with { Expected = matching.Legs[0] };
+            var mismatches = new List<string>();
+            Compare(leg, mismatches);
+            if (matching.Backend is { } b && traced.Judgement.DnatAddress != b.Ip.ToString())
+                mismatches.Add($"{node.Name}: expected DNAT to a local backend, trace shows {traced.Judgement.DnatAddress ?? "none"}");
+            results.Add(new ScenarioResult($"{name} via {node.Name}", matching, [leg], mismatches));
+        }
+        return results;
+    }
+
+    private static int? NodePortOf(InboundQuery q) =>
+        q.Service.Ports.First(p => p.Port == q.ServicePort && p.Protocol.Equals(q.Protocol, StringComparison.OrdinalIgnoreCase)).NodePort;
+
     /// <summary>Runs a packet query.</summary>
     public async Task<ScenarioResult> RunAsync(string name, PacketQuery q, CancellationToken ct = default)
     {

@@ -24,6 +24,11 @@ public sealed class ClusterSpec
     public bool DropLog { get; set; }
     /// <summary>Service VLAN used on the uplink for SNAT; default 4003.</summary>
     public int ServiceVlan { get; set; } = 4003;
+    /// <summary>
+    /// Subnet of the nodes' service endpoints (the host agent's node service IP and MAC, where the fabric's service
+    /// graph sends external traffic for LoadBalancer, externalIPs and NodePort Services); node i gets address i+2.
+    /// </summary>
+    public string NodeServiceSubnet { get; set; } = "10.5.0.0/24";
     /// <summary>Conntrack zone written in .snat files; default 8191.</summary>
     public int SnatZone { get; set; } = 8191;
     /// <summary>EPG used by namespaces that do not name one ("app|epg").</summary>
@@ -174,6 +179,14 @@ public sealed class ServiceSpec
     public Dictionary<string, string> Selector { get; set; } = [];
     /// <summary>Ports.</summary>
     public List<ServicePortSpec> Ports { get; set; } = [];
+    /// <summary>ClusterIP (default), NodePort or LoadBalancer.</summary>
+    public string Type { get; set; } = "ClusterIP";
+    /// <summary>LoadBalancer: the ingress IP (status.loadBalancer.ingress), from the fabric's external service subnet.</summary>
+    public string? LoadBalancerIp { get; set; }
+    /// <summary>spec.externalIPs.</summary>
+    public List<string> ExternalIps { get; set; } = [];
+    /// <summary>Cluster (default) or Local.</summary>
+    public string ExternalTrafficPolicy { get; set; } = "Cluster";
 }
 
 /// <summary>A service port.</summary>
@@ -187,6 +200,8 @@ public sealed class ServicePortSpec
     public string? TargetPort { get; set; }
     /// <summary>TCP or UDP; default TCP.</summary>
     public string Protocol { get; set; } = "TCP";
+    /// <summary>NodePort and LoadBalancer Services: the node port (30000-32767); allocated when omitted.</summary>
+    public int? NodePort { get; set; }
 }
 
 /// <summary>A NetworkPolicy in networking.k8s.io/v1 shape (metadata flattened to namespace/name).</summary>

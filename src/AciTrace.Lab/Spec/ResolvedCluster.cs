@@ -64,7 +64,11 @@ public sealed class ResolvedCluster
 public sealed record ResolvedSubnet(IpCidr Cidr, IPAddress Gateway);
 
 /// <summary>A node.</summary>
-public sealed record ResolvedNode(int Index, string Name, IPAddress VtepIp, IPAddress Ip, string Uplink, string UplinkMac, IpCidr PodCidr);
+public sealed record ResolvedNode(int Index, string Name, IPAddress VtepIp, IPAddress Ip, string Uplink, string UplinkMac, IpCidr PodCidr)
+{
+    /// <summary>The node's service endpoint IP (external traffic for Services arrives addressed to it, or to a LoadBalancer/external IP, on the service VLAN).</summary>
+    public IPAddress ServiceIp { get; init; } = IPAddress.Any;
+}
 
 /// <summary>An EPG with its fabric VNID.</summary>
 public sealed record ResolvedEpg(string Name, string AppProfile, string EpgName, uint Vnid)
@@ -93,14 +97,29 @@ public sealed record ResolvedPod(
 }
 
 /// <summary>A service port.</summary>
-public sealed record ResolvedServicePort(string? Name, int Port, string TargetPort, string Protocol);
+public sealed record ResolvedServicePort(string? Name, int Port, string TargetPort, string Protocol, int? NodePort = null);
 
-/// <summary>A ClusterIP service.</summary>
+/// <summary>A service (a ClusterIP, and for NodePort and LoadBalancer Services their entry points from outside).</summary>
 public sealed record ResolvedService(string Namespace, string Name, string Uid, IPAddress ClusterIp,
     IReadOnlyDictionary<string, string> Selector, IReadOnlyList<ResolvedServicePort> Ports)
 {
     /// <summary>"namespace/name".</summary>
     public string Key => Namespace + "/" + Name;
+
+    /// <summary>ClusterIP, NodePort or LoadBalancer.</summary>
+    public string Type { get; init; } = "ClusterIP";
+
+    /// <summary>The LoadBalancer ingress IP.</summary>
+    public IPAddress? LoadBalancerIp { get; init; }
+
+    /// <summary>spec.externalIPs.</summary>
+    public IReadOnlyList<IPAddress> ExternalIps { get; init; } = [];
+
+    /// <summary>Cluster or Local.</summary>
+    public string ExternalTrafficPolicy { get; init; } = "Cluster";
+
+    /// <summary>Whether traffic from outside reaches it (LoadBalancer, NodePort, or externalIPs).</summary>
+    public bool IsExternal => Type != "ClusterIP" || ExternalIps.Count > 0;
 }
 
 /// <summary>A contract filter.</summary>

@@ -68,6 +68,7 @@ public static class SpecResolver
             podSubnets.Add(new ResolvedSubnet(c, gw));
         }
         var nodeSubnet = ParseCidr(spec.NodeSubnet, "nodeSubnet", Err);
+        var nodeServiceSubnet = ParseCidr(spec.NodeServiceSubnet, "nodeServiceSubnet", Err);
         var serviceSubnet = ParseCidr(spec.ServiceSubnet, "serviceSubnet", Err);
         if (!IpCidr.TryParseAddress(spec.AnycastTunnelIp, out var anycast)) { Err("anycastTunnelIp", $"'{spec.AnycastTunnelIp}' is not an IP address"); anycast = IPAddress.Any; }
 
@@ -99,7 +100,10 @@ public static class SpecResolver
                 if (first.PrefixLength > 24 || (long)(i + 1) * 256 > first.Size) Err(p + ".podCidr", $"cannot derive a /24 for node {i} from {first}; give podCidr");
                 else podCidr = new IpCidr(first.At(256L * i), 24);
             }
-            nodes.Add(new ResolvedNode(i, n.Name, vtep, ip, n.Uplink, mac.ToLowerInvariant(), podCidr ?? podSubnets.FirstOrDefault()?.Cidr ?? new IpCidr(IPAddress.Any, 0)));
+            nodes.Add(new ResolvedNode(i, n.Name, vtep, ip, n.Uplink, mac.ToLowerInvariant(), podCidr ?? podSubnets.FirstOrDefault()?.Cidr ?? new IpCidr(IPAddress.Any, 0))
+            {
+                ServiceIp = nodeServiceSubnet?.At(2 + i) ?? IPAddress.Any,
+            });
         }
 
         // EPGs
@@ -231,6 +235,19 @@ public static class SpecResolver
         var usedSvcIps = new HashSet<IPAddress>();
         foreach (var s in spec.Services) if (s.ClusterIp is not null && IpCidr.TryParseAddress(s.ClusterIp, out var sip)) usedSvcIps.Add(sip);
         long nextSvc = 10;
+        var usedNodePorts = new HashSet<int>();
+        var usedEntries = new HashSet<IPAddress>();
+        // An address from outside the cluster's subnets, used by one Service only.
+        bool ExternalEntry(string text, string at, out IPAddress? address)
+        {
+            address = null;
+            if (!IpCidr.TryParseAddress(text, out var a)) { Err(at, $"'{text}' is not an IP address"); return false; }
+            if (podSubnets.Any(x => x.Cidr.Contains(a)) || (nodeSubnet?.Contains(a) ?? false) || (serviceSubnet?.Contains(a) ?? false) || (nodeServiceSubnet?.Contains(a) ?? false))
+            { Err(at, $"{a} is inside the cluster's internal subnets"); return false; }
+            if (!usedEntries.Add(a)) { Err(at, $"{a} is used by another Service"); return false; }
+            address = a;
+            return true;
+        }
         for (var i = 0; i < spec.Services.Count; i++)
         {
             var s = spec.Services[i];
@@ -260,9 +277,31 @@ public static class SpecResolver
                 else if (proto is not ("TCP" or "UDP")) Err($"{path}.ports[{j}].protocol", $"'{sp.Protocol}' is not TCP or UDP");
                 else if (int.TryParse(target, out var tp) ? tp is < 1 or > 65535 : !IsPortName(target)) Err($"{path}.ports[{j}].targetPort", $"'{target}' is neither 1..65535 nor a port name");
                 else if (ports.Any(x => x.Port == sp.Port && x.Protocol == proto)) Err($"{path}.ports[{j}]", $"duplicate port {sp.Port}/{proto}");
-                else ports.Add(new ResolvedServicePort(sp.Name, sp.Port, target, proto));
+                else if (sp.NodePort is { } given && (s.Type == "ClusterIP" || given is < 30000 or > 32767 || usedNodePorts.Contains(given)))
+                    Err($"{path}.ports[{j}].nodePort", s.Type == "ClusterIP" ? "only NodePort and LoadBalancer Services have node ports" : $"{given} is not a free port of 30000..32767");
+                else
+                {
+                    int? nodePort = null;
+                    if (s.Type != "ClusterIP")
+                    {
+                        nodePort = sp.NodePort ?? Enumerable.Range(30080, 2688).First(n => !usedNodePorts.Contains(n) && !spec.Services.SelectMany(x => x.Ports).Any(x => x.NodePort == n));
+                        usedNodePorts.Add(nodePort.Value);
+                    }
+                    ports.Add(new ResolvedServicePort(sp.Name, sp.Port, target, proto, nodePort));
+                }
             }
-            services.Add(new ResolvedService(s.Namespace, s.Name, DeterministicUuid("svc:" + s.Namespace + "/" + s.Name), cip, new Dictionary<string, string>(s.Selector), ports));
+            if (s.Type is not ("ClusterIP" or "NodePort" or "LoadBalancer")) Err(path + ".type", $"'{s.Type}' is not ClusterIP, NodePort or LoadBalancer");
+            if (s.ExternalTrafficPolicy is not ("Cluster" or "Local")) Err(path + ".externalTrafficPolicy", $"'{s.ExternalTrafficPolicy}' is not Cluster or Local");
+            IPAddress? lbIp = null;
+            if (s.LoadBalancerIp is not null && s.Type != "LoadBalancer") Err(path + ".loadBalancerIp", "only a LoadBalancer Service has a load balancer IP");
+            else if (s.LoadBalancerIp is not null && !ExternalEntry(s.LoadBalancerIp, path + ".loadBalancerIp", out lbIp)) lbIp = null;
+            var externalIps = new List<IPAddress>();
+            for (var k = 0; k < s.ExternalIps.Count; k++)
+                if (ExternalEntry(s.ExternalIps[k], $"{path}.externalIps[{k}]", out var eip)) externalIps.Add(eip!);
+            services.Add(new ResolvedService(s.Namespace, s.Name, DeterministicUuid("svc:" + s.Namespace + "/" + s.Name), cip, new Dictionary<string, string>(s.Selector), ports)
+            {
+                Type = s.Type, LoadBalancerIp = lbIp, ExternalIps = externalIps, ExternalTrafficPolicy = s.ExternalTrafficPolicy,
+            });
         }
 
         // network policies
