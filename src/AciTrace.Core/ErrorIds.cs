@@ -205,6 +205,12 @@ public static class ErrorIds
     /// <summary>The Service has no ready endpoints: check its selector and pods.</summary>
     public const string ServiceHasNoEndpoints = "ServiceHasNoEndpoints";
 
+    /// <summary>Get-AciServiceTrace <c>-SourceAddress</c>: the Service cannot be reached the way asked (no LoadBalancer ingress IP, not one of its external IPs, no node port).</summary>
+    public const string ServiceNotExposed = "ServiceNotExposed";
+
+    /// <summary>Get-AciServiceTrace <c>-SourceAddress</c>: the receiving node's opflex agent has no external copy of the Service (<c>&lt;uid&gt;-external.service</c>).</summary>
+    public const string ExternalServiceFileNotFound = "ExternalServiceFileNotFound";
+
     /// <summary>The source pod uses the host network, so its traffic to a Service or an external address never enters OVS.</summary>
     public const string HostNetworkSourceNotTraceable = "HostNetworkSourceNotTraceable";
 

@@ -5,10 +5,10 @@ using AciTrace.Engine;
 namespace AciTrace.Commands;
 
 /// <summary>
-/// <para type="synopsis">Traces a packet from a pod to a Kubernetes Service: load balancing (DNAT) to a backend, then delivery.</para>
+/// <para type="synopsis">Traces a packet to a Kubernetes Service, from a pod or from a client outside the cluster (LoadBalancer IP, external IP, node port): load balancing (DNAT) to a backend, then delivery.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "AciServiceTrace", DefaultParameterSetName = ReferenceSet)]
-[OutputType(typeof(AciBridgePass), typeof(AciTableHop), typeof(AciTraceSummary), typeof(bool), ParameterSetName = [ReferenceSet, NameSet])]
+[OutputType(typeof(AciBridgePass), typeof(AciTableHop), typeof(AciTraceSummary), typeof(bool), ParameterSetName = [ReferenceSet, NameSet, OutsideSet, NodePortSet])]
 public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
 {
     /// <summary>Parameter set of <c>-Source</c>/<c>-Destination</c> as <c>namespace/name</c> (or pod/service objects).</summary>
@@ -16,6 +16,12 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
 
     /// <summary>Parameter set of separate namespace and name parameters.</summary>
     public const string NameSet = "Name";
+
+    /// <summary>Parameter set of a client outside the cluster reaching the Service's LoadBalancer IP or an external IP.</summary>
+    public const string OutsideSet = "FromOutside";
+
+    /// <summary>Parameter set of a client outside the cluster reaching the Service's node port on a node.</summary>
+    public const string NodePortSet = "NodePort";
 
     /// <summary>
     /// <para type="description">Source pod as namespace/name (kubectl style); a bare name means the context's default namespace. Accepts pod objects from kubectl get pods -o json | ConvertFrom-Json.</para>
@@ -29,6 +35,8 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
     /// <para type="description">Destination Service as namespace/name; a bare name means the context's default namespace. Accepts a service object.</para>
     /// </summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ReferenceSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = OutsideSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = NodePortSet, ValueFromPipelineByPropertyName = true)]
     [KubeObjectReference(KubeObjectKind.Service)]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string Destination { get; set; } = "";
@@ -62,15 +70,67 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
     public string DestinationName { get; set; } = "";
 
     /// <summary>
+    /// <para type="description">The IP address of a client outside the cluster: the packet arrives from the fabric on a node's uplink, on the service VLAN (with -Destination the Service; its LoadBalancer ingress IP by default).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = OutsideSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = NodePortSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? SourceAddress { get; set; }
+
+    /// <summary>
+    /// <para type="description">With -SourceAddress: send to this one of the Service's spec.externalIPs instead of its LoadBalancer ingress IP.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = OutsideSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? ExternalIP { get; set; }
+
+    /// <summary>
+    /// <para type="description">With -SourceAddress and -Node: send to the Service's node port on that node (the node's service IP).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = NodePortSet)]
+    public SwitchParameter NodePort { get; set; }
+
+    /// <summary>
+    /// <para type="description">With -NodePort: the node whose node port the client reaches.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = NodePortSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Node { get; set; }
+
+    /// <summary>
     /// <para type="description">Protocol of the simulated packet: Tcp (default) or Udp.</para>
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ProtocolCompleter))]
     public ProtocolName Protocol { get; set; }
 
+    private bool FromOutside => ParameterSetName is OutsideSet or NodePortSet;
+
     private protected override TraceRequest BuildRequest()
     {
         var packet = PacketFields(Protocol);
+        if (FromOutside)
+        {
+            var service = ObjectReference.Parse(Destination, KubeObjectKind.Service, nameof(Destination));
+            var request = new TraceRequest
+            {
+                Kind = TraceKind.Service,
+                SourceAddress = SourceAddress,
+                Entry = NodePort ? ServiceEntry.NodePort : ExternalIP is null ? ServiceEntry.LoadBalancer : ServiceEntry.ExternalIP,
+                ExternalIp = ExternalIP,
+                Node = Node,
+                DestinationNamespace = service.Namespace,
+                DestinationName = service.Name,
+                Protocol = packet.Protocol,
+                SourcePort = packet.SourcePort,
+                DestinationPort = packet.DestinationPort,
+                IncludeReply = Reply,
+            };
+            // The addresses and the node name are checked here, before any cluster call.
+            RequestValidator.Validate(request);
+            return request;
+        }
+
         var (source, destination) = ParameterSetName == NameSet
             ? (ObjectReference.FromParts(SourceNamespace, SourceName, KubeObjectKind.Pod, nameof(SourceName)),
                ObjectReference.FromParts(DestinationNamespace, DestinationName, KubeObjectKind.Service, nameof(DestinationName)))
@@ -90,9 +150,12 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
         };
     }
 
-    private protected override string DescribeInput() => ParameterSetName == NameSet
-        ? $"{Join(SourceNamespace, SourceName)} -> service {Join(DestinationNamespace, DestinationName)}"
-        : $"{Source} -> service {Destination}";
+    private protected override string DescribeInput() => ParameterSetName switch
+    {
+        NameSet => $"{Join(SourceNamespace, SourceName)} -> service {Join(DestinationNamespace, DestinationName)}",
+        OutsideSet or NodePortSet => $"{SourceAddress} -> service {Destination}{(NodePort ? $" node port on {Node}" : ExternalIP is null ? "" : $" external IP {ExternalIP}")}",
+        _ => $"{Source} -> service {Destination}",
+    };
 
     private static string Join(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : ns + "/" + name;
 }

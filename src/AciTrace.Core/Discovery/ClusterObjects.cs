@@ -70,7 +70,11 @@ public sealed record PodInfo(
 }
 
 /// <summary>One port of a Service; <see cref="TargetPortName"/> is set for named target ports.</summary>
-public sealed record ServicePortInfo(string? Name, int Port, string Protocol, int? TargetPortNumber, string? TargetPortName);
+public sealed record ServicePortInfo(string? Name, int Port, string Protocol, int? TargetPortNumber, string? TargetPortName)
+{
+    /// <summary>The node port (NodePort and LoadBalancer Services).</summary>
+    public int? NodePort { get; init; }
+}
 
 /// <summary>What the tracer needs of a Service.</summary>
 public sealed record ServiceInfo(
@@ -84,6 +88,15 @@ public sealed record ServiceInfo(
     string Uid = "")
 {
     public string Key => $"{Namespace}/{Name}";
+
+    /// <summary>status.loadBalancer.ingress IPs.</summary>
+    public IReadOnlyList<IPAddress> LoadBalancerIngress { get; init; } = [];
+
+    /// <summary>spec.externalIPs.</summary>
+    public IReadOnlyList<IPAddress> ExternalIPs { get; init; } = [];
+
+    /// <summary>spec.externalTrafficPolicy (Cluster when not set).</summary>
+    public string ExternalTrafficPolicy { get; init; } = "Cluster";
 
     public static ServiceInfo FromJson(JsonElement svc)
     {
@@ -105,10 +118,17 @@ public sealed record ServiceInfo(
             string? targetName = target.Str();
             if (targetName is not null && int.TryParse(targetName, out var n)) { targetNumber = n; targetName = null; }
             if (targetNumber is null && targetName is null) targetNumber = port;
-            ports.Add(new ServicePortInfo(p.Prop("name").Str(), port, p.Prop("protocol").Str() ?? "TCP", targetNumber, targetName));
+            ports.Add(new ServicePortInfo(p.Prop("name").Str(), port, p.Prop("protocol").Str() ?? "TCP", targetNumber, targetName) { NodePort = p.Prop("nodePort").Int() });
         }
+        static List<IPAddress> Addresses(IEnumerable<string?> texts) =>
+            texts.Select(t => IPAddress.TryParse(t ?? "", out var a) ? a : null).OfType<IPAddress>().Distinct().ToList();
         return new ServiceInfo(meta.Prop("namespace").Str() ?? "", meta.Prop("name").Str() ?? "",
-            spec.Prop("type").Str() ?? "ClusterIP", ips, headless, ports, spec.Prop("selector").StringMap(), meta.Prop("uid").Str() ?? "");
+            spec.Prop("type").Str() ?? "ClusterIP", ips, headless, ports, spec.Prop("selector").StringMap(), meta.Prop("uid").Str() ?? "")
+        {
+            LoadBalancerIngress = Addresses(svc.Prop("status").Prop("loadBalancer").Prop("ingress").Items().Select(i => i.Prop("ip").Str())),
+            ExternalIPs = Addresses(spec.Prop("externalIPs").Items().Select(i => i.Str())),
+            ExternalTrafficPolicy = spec.Prop("externalTrafficPolicy").Str() ?? "Cluster",
+        };
     }
 }
 

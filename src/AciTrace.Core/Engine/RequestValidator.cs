@@ -13,8 +13,17 @@ public static class RequestValidator
     public static void Validate(TraceRequest r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        Name(r.SourceName, "Source", KubernetesNameKind.Pod);
-        Namespace(r.SourceNamespace, "SourceNamespace");
+        if (r.FromOutside)
+        {
+            InputValidation.ParseIPAddressStrict(r.SourceAddress, "SourceAddress");
+            if (r.Entry == ServiceEntry.ExternalIP) InputValidation.ParseIPAddressStrict(r.ExternalIp, "ExternalIP");
+            if (r.Entry == ServiceEntry.NodePort) Name(r.Node, "Node", KubernetesNameKind.Node);
+        }
+        else
+        {
+            Name(r.SourceName, "Source", KubernetesNameKind.Pod);
+            Namespace(r.SourceNamespace, "SourceNamespace");
+        }
         switch (r.Kind)
         {
             case TraceKind.Pod:

@@ -8,6 +8,19 @@ public enum TraceKind
     External,
 }
 
+/// <summary>How a client outside the cluster reaches a Service.</summary>
+public enum ServiceEntry
+{
+    /// <summary>Its LoadBalancer ingress IP (status.loadBalancer.ingress).</summary>
+    LoadBalancer = 0,
+
+    /// <summary>One of its spec.externalIPs.</summary>
+    ExternalIP,
+
+    /// <summary>Its node port on a node.</summary>
+    NodePort,
+}
+
 /// <summary>Protocol of the simulated packet.</summary>
 public enum TraceProtocol
 {
@@ -37,6 +50,16 @@ public sealed record TraceRequest
     public bool IncludeReply { get; init; }
     /// <summary>Prefer IPv6 addresses of dual-stack pods.</summary>
     public bool PreferIPv6 { get; init; }
+    /// <summary>Service kind traced from outside the cluster: the client's IP address (null: from the source pod).</summary>
+    public string? SourceAddress { get; init; }
+    /// <summary>With <see cref="SourceAddress"/>: how the client reaches the Service.</summary>
+    public ServiceEntry Entry { get; init; }
+    /// <summary>With <see cref="ServiceEntry.ExternalIP"/>: which of the Service's external IPs.</summary>
+    public string? ExternalIp { get; init; }
+    /// <summary>With <see cref="ServiceEntry.NodePort"/>: the node whose node port the client reaches.</summary>
+    public string? Node { get; init; }
+    /// <summary>True for a Service traced from outside the cluster.</summary>
+    public bool FromOutside => Kind == TraceKind.Service && SourceAddress is not null;
 }
 
 /// <summary>How to reach the cluster (all optional; the kubeconfig's own defaults apply).</summary>

@@ -232,10 +232,11 @@ public sealed partial class TraceSession : ITraceSession
             var dstNs = string.IsNullOrEmpty(_r.DestinationNamespace) ? defaultNs : _r.DestinationNamespace!;
             // Discovery of the system namespace runs while the pods are read.
             var systemNs = SystemNamespaceOf(_s._discovery.SystemPodListAsync(_ct));
-            Emit(new ProgressEvent("Resolving", $"{srcNs}/{_r.SourceName}", 5));
+            Emit(new ProgressEvent("Resolving", _r.FromOutside ? _r.SourceAddress! : $"{srcNs}/{_r.SourceName}", 5));
             return _r.Kind switch
             {
                 TraceKind.Pod => await PodTraceAsync(srcNs, dstNs, systemNs).ConfigureAwait(false),
+                TraceKind.Service when _r.FromOutside => await InboundTraceAsync(dstNs, systemNs).ConfigureAwait(false),
                 TraceKind.Service => await ServiceTraceAsync(srcNs, dstNs, systemNs).ConfigureAwait(false),
                 _ => await ExternalTraceAsync(srcNs, systemNs).ConfigureAwait(false),
             };
@@ -301,7 +302,8 @@ public sealed partial class TraceSession : ITraceSession
             if (parsed.Error is { } err)
                 throw new AciTraceException(ErrorIds.OvsTraceFailed, AciErrorKind.InvalidResult,
                     $"ofproto/trace on node '{leg.Node}' failed: {err.Trim()}", leg.Command.Flow);
-            var judgement = TraceJudge.Judge(parsed, JudgeContextFor(leg, portMaps, state.Snats));
+            var judgement = TraceJudge.Judge(parsed, JudgeContextFor(leg, portMaps,
+                state.Snats.Select(s => s.InterfaceName).Concat(traceFiles.SelectMany(f => f.Services).Select(s => s.InterfaceName)).OfType<string>()));
             if (judgement.Verdict == TraceVerdict.Drop)
                 foreach (var ns in _pods.Select(p => p.Pod.Namespace).Distinct().ToList())
                 {
@@ -371,8 +373,9 @@ public sealed partial class TraceSession : ITraceSession
         /// Port roles for the judge; the destination veth counts on br-access only (on br-int a <c>pi-</c> port of the
         /// same name is a patch). The SNAT files name the node's real uplink.
         /// </summary>
-        private static JudgeContext JudgeContextFor(TraceLeg leg, IReadOnlyDictionary<string, OvsPortMap> maps, IReadOnlyList<SnatFile> snats) =>
-            JudgeContext.FromPortMaps(maps, leg.DestinationVeths, snats.Select(s => s.InterfaceName).OfType<string>());
+        /// <summary>The leg's delivery ports, and as uplinks the interfaces of the node's SNAT files and of the trace's external Service copies.</summary>
+        private static JudgeContext JudgeContextFor(TraceLeg leg, IReadOnlyDictionary<string, OvsPortMap> maps, IEnumerable<string> uplinks) =>
+            JudgeContext.FromPortMaps(maps, leg.DestinationVeths, uplinks);
 
         private string _packetDescription = "";
 

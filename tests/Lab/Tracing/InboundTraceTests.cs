@@ -1,0 +1,117 @@
+using System.Net;
+using AciTrace.Engine;
+using AciTrace.Lab;
+using AciTrace.Lab.Generation;
+using AciTrace.Lab.GroundTruth;
+using AciTrace.Lab.Spec;
+using AciTrace.Tests.Lab.Nodes;
+using Xunit.Abstractions;
+
+namespace AciTrace.Tests.Lab.Tracing;
+
+/// <summary>The lab for the outside-in traces: the demo cluster plus a node-port Service with one backend and a database LoadBalancer its NetworkPolicy closes.</summary>
+public sealed class InboundLabFixture : IAsyncLifetime
+{
+    private string _state = "";
+
+    public LabEnvironment Env { get; private set; } = null!;
+    public GroundTruthEngine Truth { get; private set; } = null!;
+    public ResolvedCluster Cluster => Env.Resolved;
+    public ClusterOptions Options => new() { Kubeconfig = Env.KubeconfigPath, Timeout = TimeSpan.FromSeconds(60) };
+
+    public async Task InitializeAsync()
+    {
+        var spec = SpecResolver.LoadFile(LabTestSupport.Sample("demo-cluster.yaml")).Spec;
+        spec.Services.Add(new ServiceSpec
+        {
+            Namespace = "jobs", Name = "job-port", Type = "NodePort", ExternalTrafficPolicy = "Local", Selector = new() { ["app"] = "job" },
+            Ports = [new ServicePortSpec { Port = 8000, NodePort = 30800 }],
+        });
+        spec.Services.Add(new ServiceSpec
+        {
+            Namespace = "data", Name = "db-public", Type = "LoadBalancer", LoadBalancerIp = "172.28.100.20", Selector = new() { ["app"] = "db" },
+            Ports = [new ServicePortSpec { Port = 5432 }],
+        });
+        _state = Directory.CreateTempSubdirectory("acitrace-inbound-").FullName;
+        Env = await LabEnvironment.StartAsync(SpecResolver.Resolve(spec), _state);
+        Truth = new GroundTruthEngine(Env.Resolved);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Env.DisposeAsync();
+        try { Directory.Delete(_state, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>
+/// Get-AciServiceTrace from outside (the engine, through both transports): each way in traced end to end against the
+/// ground truth of the node it was traced on, the reply rewritten to the entry address out of the uplink, and the
+/// failure modes with their reasons.
+/// </summary>
+public sealed class InboundTraceTests(InboundLabFixture lab, ITestOutputHelper output) : IClassFixture<InboundLabFixture>
+{
+    private const string Client = "203.0.113.7";
+
+    public static TheoryData<string, ServiceEntry, string?, string?, int, Kube.ClusterTransport> Cases()
+    {
+        var data = new TheoryData<string, ServiceEntry, string?, string?, int, Kube.ClusterTransport>();
+        foreach (var transport in LabSessions.Transports)
+        {
+            data.Add("shop/web-public", ServiceEntry.LoadBalancer, null, null, 80, transport);
+            data.Add("shop/web-public", ServiceEntry.ExternalIP, "172.28.100.11", null, 80, transport);
+            data.Add("shop/web-public", ServiceEntry.NodePort, null, "node-b", 80, transport);
+            data.Add("jobs/job-port", ServiceEntry.NodePort, null, "node-a", 8000, transport);
+            data.Add("jobs/job-port", ServiceEntry.NodePort, null, "node-b", 8000, transport);
+            data.Add("data/db-public", ServiceEntry.LoadBalancer, null, null, 5432, transport);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task EachWayInEqualsTheGroundTruth(string service, ServiceEntry entry, string? externalIp, string? node, int port, Kube.ClusterTransport transport)
+    {
+        await using var session = LabSessions.Create(lab.Options with { Transport = transport });
+        var (ns, name) = (service.Split('/')[0], service.Split('/')[1]);
+        var result = await LabTraceFixture.RunAsync(session, new TraceRequest
+        {
+            Kind = TraceKind.Service, SourceAddress = Client, Entry = entry, ExternalIp = externalIp, Node = node,
+            DestinationNamespace = ns, DestinationName = name, Protocol = TraceProtocol.Tcp, DestinationPort = port, IncludeReply = true,
+        });
+        var request = result.Request;
+        output.WriteLine($"{request.TraceId}: {request.Verdict}: {request.Reason}");
+        foreach (var p in result.Passes) output.WriteLine($"  {p.Direction} {p.Node} {p.Bridge} {p.InPortName}->{p.OutPortName} {p.Verdict}: {p.Reason}");
+
+        var svc = lab.Cluster.Services.Single(s => s.Key == service);
+        var kind = entry switch { ServiceEntry.ExternalIP => ExternalEntry.ExternalIp, ServiceEntry.NodePort => ExternalEntry.NodePort, _ => ExternalEntry.LoadBalancer };
+        var truth = lab.Truth.EvaluateInbound(new InboundQuery(IPAddress.Parse(Client), svc, "tcp", port, kind, externalIp is null ? null : IPAddress.Parse(externalIp), node));
+        var tracedNode = request.Passes.First().Node;
+        var expected = truth.Where(o => o.Legs.Count > 0 && o.Legs[0].Node == tracedNode).ToList();
+        Assert.NotEmpty(expected);
+        var match = expected.FirstOrDefault(o => o.Backend is null || o.Backend.Ip.ToString() == request.DnatAddress) ?? expected[0];
+        Assert.True(match.Verdict == request.Verdict, $"traced {request.Verdict} ({request.Reason}); ground truth {match.Verdict} ({match.Reason})");
+        if (match.Drop is { } drop)
+        {
+            Assert.Equal((drop.Node, drop.Bridge, drop.Table), (request.DropNode, request.DropBridge, request.DropTable));
+            Assert.Contains("data/db-from-shop", request.Reason, StringComparison.Ordinal);
+        }
+        if (match.Verdict == TraceVerdict.Punt)
+            Assert.Contains($"{tracedNode} runs no ready backend of Service {service}", request.Reason, StringComparison.Ordinal);
+
+        var reply = result.Reply!;
+        if (match.Verdict == TraceVerdict.Deliver)
+        {
+            Assert.Equal(match.Backend!.Ip.ToString(), request.DnatAddress);
+            Assert.Equal(TraceVerdict.Forward, reply.Verdict);
+            var back = reply.Passes.Last();
+            Assert.Equal(lab.Cluster.Nodes.Single(n => n.Name == tracedNode).Uplink, back.OutPortName);
+            var expectedSource = entry == ServiceEntry.NodePort ? lab.Cluster.Nodes.Single(n => n.Name == node).ServiceIp.ToString()
+                : externalIp ?? svc.LoadBalancerIp!.ToString();
+            Assert.Contains($"set_field:{expectedSource}->ip_src", string.Join("\n", back.Hops.Select(h => h.Actions)), StringComparison.Ordinal);
+            Assert.Contains("push_vlan", string.Join("\n", back.Hops.Select(h => h.Actions)), StringComparison.Ordinal);
+        }
+        else
+            Assert.True(reply.Legs == 0, "the reply of a request that reached no backend is not traced");
+    }
+}
