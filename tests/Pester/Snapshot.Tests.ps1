@@ -50,7 +50,16 @@ Describe 'Save-AciSnapshot' {
         $other | Should -Not -Exist
         Save-AciSnapshot $other -WhatIf -Kubeconfig $Kube.Kubeconfig | Should -BeNullOrEmpty
         $other | Should -Not -Exist
+        $null = Save-AciSnapshot $TestDrive -Kubeconfig $Kube.Kubeconfig -ErrorVariable e -ErrorAction SilentlyContinue -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Should -BeNullOrEmpty -Because 'a folder is refused before the cluster is read'
+        $e[0].FullyQualifiedErrorId | Should -Be 'SnapshotWriteFailed,AciTrace.Commands.SaveAciSnapshotCommand'
+        $null = Save-AciSnapshot (Join-Path $TestDrive 'missing/x.zip') -Kubeconfig $Kube.Kubeconfig -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'SnapshotWriteFailed,AciTrace.Commands.SaveAciSnapshotCommand'
         @(Get-ChildItem $TestDrive -Filter '*.partial').Count | Should -Be 0
+    }
+
+    It 'is readable by its owner only' {
+        (Get-Item $File).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
     }
 
     It 'shows a snapshot in a table that fits <_> columns' -ForEach 80, 120 {
@@ -147,7 +156,7 @@ Describe '-Snapshot' {
 
     It 'completes namespaces, pods and Services from the snapshot, with no cluster' {
         Get-CompletionText "Get-AciPodTrace -Snapshot $File -Source shop/w" | Should -Be @('shop/web-1', 'shop/web-2')
-        Get-CompletionText "Get-AciServiceTrace -Snapshot $File -SourceName x -DestinationNamespace shop -DestinationName " | Should -Be @('web')
+        Get-CompletionText "Get-AciServiceTrace -Snapshot $File -SourceName x -DestinationNamespace shop -DestinationName " | Should -Be @('web', 'web-public')
         Get-CompletionText "Get-AciPodTrace -Snapshot $File -SourceNamespace d" | Should -Be @('data')
         Get-CompletionText "Get-AciPodTrace -Snapshot $(Join-Path $TestDrive 'none.zip') -Source shop/w" | Should -BeNullOrEmpty
     }

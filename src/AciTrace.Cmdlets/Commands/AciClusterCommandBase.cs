@@ -187,6 +187,12 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
 
     private static readonly string[] ClusterParameters = [nameof(Transport), nameof(Context), nameof(Kubeconfig), nameof(KubectlPath)];
 
+    /// <summary>How long the end of a snapshot command waits for its private OVS daemons to stop and its folder to go.</summary>
+    private static readonly TimeSpan SnapshotDisposal = TimeSpan.FromSeconds(60);
+
+    /// <summary>Text from a file (a snapshot's manifest) without control characters, so it cannot drive the terminal.</summary>
+    private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+
     /// <summary>A session over a snapshot file: its objects, agent files and recorded answers, its flows in private local OVS.</summary>
     private ITraceSession OpenSnapshot(string snapshot)
     {
@@ -196,13 +202,21 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
                 $"-Snapshot reads a snapshot file, -{clash} a cluster: give one or the other.", snapshot);
         }
 
-        var client = AciTrace.Replay.Snapshot.SnapshotKubeClient.Open(SessionState.Path.GetUnresolvedProviderPathFromPSPath(snapshot));
-        var manifest = client.Manifest;
-        WriteVerbose($"Using snapshot {snapshot}, taken {manifest.TakenAt:u}{(manifest.Context is null ? "" : $" through context {manifest.Context}")} " +
-            $"with AciTrace {manifest.ToolVersion}: nodes {string.Join(", ", manifest.Nodes.Select(n => n.Name))}.");
-        foreach (var warning in manifest.Warnings)
+        var client = AciTrace.Replay.Snapshot.SnapshotKubeClient.Open(SessionState.Path.GetUnresolvedProviderPathFromPSPath(snapshot), _stopping.Token);
+        try
         {
-            WriteWarning($"The snapshot says: {warning}");
+            var manifest = client.Manifest;
+            WriteVerbose($"Using snapshot {snapshot}, taken {manifest.TakenAt:u}{(manifest.Context is null ? "" : $" through context {Printable(manifest.Context)}")} " +
+                $"with AciTrace {Printable(manifest.ToolVersion)}: nodes {string.Join(", ", manifest.Nodes.Select(n => n.Name))}.");
+            foreach (var warning in manifest.Warnings)
+            {
+                WriteWarning($"The snapshot says: {Printable(warning)}");
+            }
+        }
+        catch
+        {
+            client.DisposeAsync().AsTask().Wait(SnapshotDisposal);
+            throw;
         }
 
         return TraceSessionFactory.CreateOwning(client);
@@ -390,7 +404,7 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
             _sessionFailure ??= ex;
         }
 
-        var first = _tally.Failed(ex, sessionWide);
+        var first = _tally.Failed(ex, sessionWide || OncePerCauseErrorIds.Contains(ex.ErrorId));
         OnInputFailed(target, ex);
 
         if (first)
@@ -408,6 +422,12 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
         ErrorIds.ClusterUnreachable, ErrorIds.KubeUnauthorized, ErrorIds.KubeForbidden,
         ErrorIds.AciSystemNamespaceNotFound, ErrorIds.InvalidTimeout,
         ErrorIds.SnapshotConflictsWithCluster, ErrorIds.SnapshotNotFound, ErrorIds.SnapshotInvalid, ErrorIds.LocalOvsNotInstalled,
+    };
+
+    /// <summary>Failures that fail every input that meets them the same way, but not the others: written once per message.</summary>
+    private static readonly HashSet<string> OncePerCauseErrorIds = new(StringComparer.Ordinal)
+    {
+        ErrorIds.LocalOvsFailed, ErrorIds.SnapshotNodeMissing,
     };
 
     /// <summary>
@@ -453,7 +473,8 @@ public abstract class AciClusterCommandBase : PSCmdlet, IDisposable
 
         try
         {
-            session.DisposeAsync().AsTask().Wait(WorkerGracePeriod);
+            // A snapshot's session stops local OVS daemons: wait for them, or they would outlive a pwsh -c.
+            session.DisposeAsync().AsTask().Wait(SnapshotPath is null ? WorkerGracePeriod : SnapshotDisposal);
         }
         catch (AggregateException)
         {

@@ -35,8 +35,8 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
     /// <para type="description">Destination Service as namespace/name; a bare name means the context's default namespace. Accepts a service object.</para>
     /// </summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ReferenceSet, ValueFromPipelineByPropertyName = true)]
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = OutsideSet, ValueFromPipelineByPropertyName = true)]
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = NodePortSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = OutsideSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = NodePortSet)]
     [KubeObjectReference(KubeObjectKind.Service)]
     [ArgumentCompleter(typeof(ServiceCompleter))]
     public string Destination { get; set; } = "";
@@ -70,17 +70,17 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
     public string DestinationName { get; set; } = "";
 
     /// <summary>
-    /// <para type="description">The IP address of a client outside the cluster: the packet arrives from the fabric on a node's uplink, on the service VLAN (with -Destination the Service; its LoadBalancer ingress IP by default).</para>
+    /// <para type="description">The IP address of a client outside the cluster: the packet arrives from the fabric on a node's uplink, on the service VLAN (with -Destination the Service; its LoadBalancer ingress IP by default). Not bound from pipeline rows (PowerShell would pick the pod-source parameter set for them): loop with ForEach-Object.</para>
     /// </summary>
-    [Parameter(Mandatory = true, ParameterSetName = OutsideSet, ValueFromPipelineByPropertyName = true)]
-    [Parameter(Mandatory = true, ParameterSetName = NodePortSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = OutsideSet)]
+    [Parameter(Mandatory = true, ParameterSetName = NodePortSet)]
     [ValidateNotNullOrEmpty]
     public string? SourceAddress { get; set; }
 
     /// <summary>
     /// <para type="description">With -SourceAddress: send to this one of the Service's spec.externalIPs instead of its LoadBalancer ingress IP.</para>
     /// </summary>
-    [Parameter(ParameterSetName = OutsideSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = OutsideSet)]
     [ValidateNotNullOrEmpty]
     public string? ExternalIP { get; set; }
 
@@ -93,7 +93,7 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
     /// <summary>
     /// <para type="description">With -NodePort: the node whose node port the client reaches.</para>
     /// </summary>
-    [Parameter(Mandatory = true, ParameterSetName = NodePortSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = NodePortSet)]
     [ValidateNotNullOrEmpty]
     public string? Node { get; set; }
 

@@ -50,6 +50,14 @@ public sealed class SaveAciSnapshotCommand : AciClusterCommandBase
             return;
         }
 
+        // Before the cluster is read: a path that cannot be written would only fail after minutes of recording.
+        if (Directory.Exists(path) || !Directory.Exists(System.IO.Path.GetDirectoryName(path)))
+        {
+            Fail(new AciTraceException(ErrorIds.SnapshotWriteFailed, AciErrorKind.WriteError,
+                Directory.Exists(path) ? $"'{path}' is a folder: give the snapshot a file name." : $"The folder of '{path}' does not exist.", path), ErrorCategory.WriteError, path);
+            return;
+        }
+
         if (!ShouldProcess(path, $"Record the datapath of {(Node is null ? "every node" : "node(s) " + string.Join(", ", Node))} in a snapshot"))
         {
             return;
@@ -63,7 +71,7 @@ public sealed class SaveAciSnapshotCommand : AciClusterCommandBase
         }
 
         var progress = new BlockingCollection<string>();
-        var request = new SnapshotRequest(path, Node?.Distinct(StringComparer.Ordinal).ToList(), Context);
+        var request = new SnapshotRequest(path, Node?.Distinct(StringComparer.Ordinal).ToList(), Context, NoClobber);
         var save = Task.Run(async () =>
         {
             try
@@ -76,15 +84,15 @@ public sealed class SaveAciSnapshotCommand : AciClusterCommandBase
             }
         });
 
-        // Progress is written here, on the pipeline thread, as the recording reports it.
-        foreach (var step in progress.GetConsumingEnumerable())
-        {
-            WriteProgress(new ProgressRecord(ProgressActivityId, "Save-AciSnapshot", $"Recording {step}"));
-        }
-
-        WriteProgress(new ProgressRecord(ProgressActivityId, "Save-AciSnapshot", "Done") { RecordType = ProgressRecordType.Completed });
         try
         {
+            // Progress is written here, on the pipeline thread, as the recording reports it.
+            foreach (var step in progress.GetConsumingEnumerable(_stopping.Token))
+            {
+                WriteProgress(new ProgressRecord(ProgressActivityId, "Save-AciSnapshot", $"Recording {step}"));
+            }
+
+            WriteProgress(new ProgressRecord(ProgressActivityId, "Save-AciSnapshot", "Done") { RecordType = ProgressRecordType.Completed });
             WriteObject(save.GetAwaiter().GetResult());
         }
         catch (AciTraceException ex)
@@ -93,6 +101,16 @@ public sealed class SaveAciSnapshotCommand : AciClusterCommandBase
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            // Stopped (Ctrl+C, or a write to the pipeline failed): the recording deletes its temporary file as it ends;
+            // let it, before the session goes.
+            if (!save.IsCompleted)
+            {
+                _stopping.Cancel();
+                save.ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(30));
+            }
         }
 
         FinishWindow();

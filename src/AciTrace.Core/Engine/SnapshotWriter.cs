@@ -16,13 +16,16 @@ namespace AciTrace.Engine;
 /// <param name="Path">The file to write (replaced as a whole, never left half written).</param>
 /// <param name="Nodes">Only these nodes' datapath and agent state (null: every node running the ACI CNI pods).</param>
 /// <param name="Context">The kubeconfig context asked for (recorded in the manifest).</param>
-public sealed record SnapshotRequest(string Path, IReadOnlyList<string>? Nodes, string? Context);
+/// <param name="NoClobber">Refuse to replace an existing file (checked again when the file is moved into place).</param>
+public sealed record SnapshotRequest(string Path, IReadOnlyList<string>? Nodes, string? Context, bool NoClobber = false);
 
 /// <summary>
 /// Records a cluster's datapath for offline traces, with read-only calls only: the Kubernetes objects the engine reads
 /// (redacted by <see cref="KubeObjectRedaction"/>), then per node (four at once) the recorded answers of its OVS
 /// (<c>dpif/show</c>; per bridge dump-flows, dump-groups, dump-tlv-map) and one read of every agent file plus the
-/// policy objects. Written to a temporary file beside the target and moved into place at the end.
+/// policy objects. Written to a temporary file beside the target (readable by this user only) and moved into place at
+/// the end. A node that cannot be read is left out with a warning when every node was asked for; one named with
+/// -Node fails the snapshot, and stops the reads of the others.
 /// </summary>
 internal static class SnapshotWriter
 {
@@ -54,14 +57,15 @@ internal static class SnapshotWriter
 
         var done = 0;
         var recorded = new List<SnapshotNode>();
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var gate = new SemaphoreSlim(NodesAtOnce);
         var nodeTasks = nodes.Select(async node =>
         {
-            await gate.WaitAsync(ct).ConfigureAwait(false);
+            await gate.WaitAsync(failed.Token).ConfigureAwait(false);
             try
             {
-                var system = await discovery.SystemPodsAsync(node, ct).ConfigureAwait(false);
-                var result = await RecordNodeAsync(kube, facts, system, ct).ConfigureAwait(false);
+                var system = await discovery.SystemPodsAsync(node, failed.Token).ConfigureAwait(false);
+                var result = await RecordNodeAsync(kube, facts, system, failed.Token).ConfigureAwait(false);
                 lock (entries)
                 {
                     foreach (var (name, bytes) in result.Entries) entries[SnapshotLayout.NodeEntry(node, name)] = bytes;
@@ -70,12 +74,29 @@ internal static class SnapshotWriter
                     progress($"node {node} ({++done} of {nodes.Count})");
                 }
             }
+            catch (AciTraceException e) when (request.Nodes is null)
+            {
+                lock (entries)
+                {
+                    warnings.Add($"{node}: left out, it could not be read: {e.Message}");
+                    progress($"node {node} left out ({++done} of {nodes.Count})");
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed.Cancel();
+                throw;
+            }
             finally
             {
                 gate.Release();
             }
         }).ToList();
+        // A failed node's task is faulted, the ones it cancelled are not: the failure is what is thrown.
         await Task.WhenAll(nodeTasks).ConfigureAwait(false);
+        if (recorded.Count == 0)
+            throw new AciTraceException(ErrorIds.NodeFactsIncomplete, AciErrorKind.ResourceUnavailable,
+                $"No node could be read for the snapshot: {string.Join(" ", warnings.Where(w => w.Contains(": left out,", StringComparison.Ordinal)))}", request.Path);
 
         var manifest = new SnapshotManifest
         {
@@ -91,7 +112,7 @@ internal static class SnapshotWriter
             Files = [],
         };
         progress("writing " + request.Path);
-        long bytes = await WriteZipAsync(request.Path, manifest, entries, ct).ConfigureAwait(false);
+        long bytes = await WriteZipAsync(request.Path, manifest, entries, ct, request.NoClobber).ConfigureAwait(false);
         return new AciSnapshot
         {
             Path = request.Path, TakenAt = manifest.TakenAt, Context = request.Context ?? "", SystemNamespace = systemNamespace,
@@ -115,6 +136,8 @@ internal static class SnapshotWriter
             NodeExec.OnNode(node, () => kube.ExecAsync(system.Namespace, system.OpenvSwitch.Name, ClusterDiscovery.OvsContainer, argv, ct));
 
         var agentTask = facts.ReadOutputAsync(system, [NodeFactsScript.NodeKey, NodeFactsScript.PolicyKey, NodeFactsScript.AllFilesKey], ct);
+        // Observed even when a dump below fails first: its failure is then not the one reported.
+        NodeFactsStore.Observe(agentTask);
         var ports = await Ovs(PortMapQuery.Argv).ConfigureAwait(false);
         entries[$"{SnapshotLayout.DatapathFolder}/{SnapshotLayout.PortsFileName}"] = Encoding.UTF8.GetBytes(ports.Stdout);
         var flows = 0;
@@ -131,13 +154,21 @@ internal static class SnapshotWriter
         var agent = await agentTask.ConfigureAwait(false);
         warnings.AddRange(agent.Warnings.Select(w => $"{node}: {w}"));
         foreach (var (path, bytes) in agent.Files)
-            entries[$"{SnapshotLayout.AgentDirectoryName}/{path}"] = bytes;
+        {
+            // What the agent's folders hold, by the names a reader accepts (folder/file, no other path).
+            if (path.Split('/') is [var folder, var file] && AgentFolders.Contains(folder) && file.Length > 0 && !file.StartsWith('.') && !file.Contains(':'))
+                entries[$"{SnapshotLayout.AgentDirectoryName}/{path}"] = bytes;
+            else
+                warnings.Add($"{node}: the agent file {path} was left out: not a name a snapshot holds");
+        }
         if (agent.PolicyExitCode == 0 && !string.IsNullOrWhiteSpace(agent.PolicyText))
             entries[SnapshotLayout.PolicyDumpFileName] = Encoding.UTF8.GetBytes(agent.PolicyText);
         else
             warnings.Add($"{node}: gbp_inspect printed no policy objects (exit {agent.PolicyExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}); offline traces there cannot name EPGs or contracts");
         return new NodeRecord(new SnapshotNode(node, flows, agent.Files.Count), entries, warnings);
     }
+
+    private static readonly string[] AgentFolders = ["endpoints", "services", "snats", "ids"];
 
     private static async Task<JsonObject> ListAsync(IKubeClient kube, KubeResource resource, CancellationToken ct)
     {
@@ -183,7 +214,8 @@ internal static class SnapshotWriter
     private static JsonArray Items(JsonObject list) => (JsonArray)list["items"]!;
 
     /// <summary>Writes the entries and their manifest (which gets every entry's size and checksum); returns the file's size.</summary>
-    internal static async Task<long> WriteZipAsync(string path, SnapshotManifest manifest, IReadOnlyDictionary<string, byte[]> entries, CancellationToken ct)
+    internal static async Task<long> WriteZipAsync(string path, SnapshotManifest manifest, IReadOnlyDictionary<string, byte[]> entries, CancellationToken ct,
+        bool noClobber = false)
     {
         manifest = manifest with
         {
@@ -193,13 +225,22 @@ internal static class SnapshotWriter
         var temporary = $"{full}.{Guid.NewGuid():N}.partial";
         try
         {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16, Options = FileOptions.Asynchronous };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            await using (var file = new FileStream(temporary, options))
             using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
             {
                 await AddAsync(zip, SnapshotLayout.ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, SnapshotJson.Options), ct).ConfigureAwait(false);
                 foreach (var (name, bytes) in entries) await AddAsync(zip, name, bytes, ct).ConfigureAwait(false);
             }
-            File.Move(temporary, full, overwrite: true);
+            try
+            {
+                File.Move(temporary, full, overwrite: !noClobber);
+            }
+            catch (IOException) when (noClobber && File.Exists(full))
+            {
+                throw new AciTraceException(ErrorIds.SnapshotFileExists, AciErrorKind.InvalidArgument, $"'{full}' exists and -NoClobber is set.", full);
+            }
             return new FileInfo(full).Length;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

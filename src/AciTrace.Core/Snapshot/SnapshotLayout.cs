@@ -39,12 +39,15 @@ public static class SnapshotLayout
     /// <summary>The recorded <c>ovs-appctl dpif/show</c> of a node (every bridge's ports).</summary>
     public const string PortsFileName = "dpif-show.txt";
 
-    /// <summary>The recorded <c>ovs-ofctl -O OpenFlow13 dump-flows|dump-groups|dump-tlv-map BRIDGE</c> of a node.</summary>
+    /// <summary>The recorded <see cref="DumpArgv"/> answer of a node.</summary>
     public static string DumpFileName(string verb, string bridge) => $"{verb}-{bridge}.txt";
 
     /// <summary>The ovs-ofctl verbs a snapshot records per bridge.</summary>
     public static IReadOnlyList<string> DumpVerbs { get; } = ["dump-flows", "dump-groups", "dump-tlv-map"];
 
-    /// <summary>The recorded command line of a dump (what the snapshot answers offline).</summary>
-    public static IReadOnlyList<string> DumpArgv(string verb, string bridge) => ["ovs-ofctl", "-O", "OpenFlow13", verb, bridge];
+    /// <summary>
+    /// The recorded command line of a dump (what the snapshot answers offline): OpenFlow 1.3, what opflex-agent speaks,
+    /// except groups in OpenFlow 1.5, the only version that prints a select group's selection method and fields.
+    /// </summary>
+    public static IReadOnlyList<string> DumpArgv(string verb, string bridge) => ["ovs-ofctl", "-O", verb == "dump-groups" ? "OpenFlow15" : "OpenFlow13", verb, bridge];
 }

@@ -13,8 +13,11 @@ namespace AciTrace.Replay.Snapshot;
 /// </summary>
 internal static partial class RecordedDatapath
 {
-    /// <summary>Flow fields that are statistics or timeouts, not part of a flow's identity or behaviour.</summary>
-    private static readonly string[] DroppedFlowFields = ["duration=", "n_packets=", "n_bytes=", "idle_age=", "hard_age=", "idle_timeout=", "hard_timeout="];
+    /// <summary>
+    /// Flow fields that are statistics, timeouts (nothing may age out of a replay) or add-time checks (<c>check_overlap</c>
+    /// would refuse the dump's own flows), not part of what a flow does to a packet.
+    /// </summary>
+    private static readonly string[] DroppedFlowFields = ["duration=", "n_packets=", "n_bytes=", "idle_age=", "hard_age=", "idle_timeout=", "hard_timeout=", "check_overlap"];
 
     public static OvsTopology Topology(string dpifShow)
     {
@@ -70,14 +73,19 @@ internal static partial class RecordedDatapath
             // Fields are separated by ", " and flags by a space ("send_flow_rem idle_age=1"); the match has commas only.
             var fields = line[..actions].Split([' ', ','], StringSplitOptions.RemoveEmptyEntries)
                 .Where(f => !DroppedFlowFields.Any(d => f.StartsWith(d, StringComparison.Ordinal)));
-            flows.Append(string.Join(',', fields)).Append(line[actions..]).Append('\n');
+            // QoS meters are not recorded and do not change where a packet goes; a flow naming a missing meter is refused.
+            flows.Append(string.Join(',', fields)).Append(" actions=").Append(MeterInstruction().Replace(line[(actions + " actions=".Length)..], "")).Append('\n');
         }
         return flows.ToString();
     }
 
-    /// <summary>The groups of a dump-groups answer in add-groups syntax, one per line.</summary>
+    /// <summary>
+    /// The groups of a dump-groups answer (OpenFlow 1.5) in add-groups syntax, one per line. Bucket ids are only labels
+    /// and go (OpenFlow 1.3 cannot carry them); a selection method stays, and makes the replay load groups over 1.5.
+    /// </summary>
     public static string Groups(string dump) =>
-        string.Concat(dump.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("group_id=", StringComparison.Ordinal)).Select(l => l + "\n"));
+        string.Concat(dump.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("group_id=", StringComparison.Ordinal))
+            .Select(l => BucketId().Replace(l, "") + "\n"));
 
     /// <summary>The mappings of a dump-tlv-map answer in add-tlv-map syntax (empty when it has none).</summary>
     public static string TlvMap(string dump) =>
@@ -95,6 +103,12 @@ internal static partial class RecordedDatapath
 
     [GeneratedRegex(@"^\s*(?<class>0x[0-9a-f]+)\s+(?<type>0x[0-9a-f]+|\d+)\s+(?<len>\d+)\s+(?<field>tun_metadata\d+)\s*$")]
     private static partial Regex TlvLine();
+
+    [GeneratedRegex(@"(?<=bucket=)bucket_id:\d+,")]
+    private static partial Regex BucketId();
+
+    [GeneratedRegex(@"meter:\d+,?")]
+    private static partial Regex MeterInstruction();
 
     [GeneratedRegex(@"[ ,]table=(\d+),")]
     private static partial Regex TableField();

@@ -2,18 +2,28 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AciTrace.Engine;
+using AciTrace.Packets;
 using AciTrace.Snapshot;
 
 namespace AciTrace.Replay.Snapshot;
 
 /// <summary>
-/// Opens a snapshot file: reads and checks its manifest, then extracts every entry it lists into a folder, each
-/// checked against its size and SHA-256 before it is used. Entry names are checked too (relative, no <c>..</c>), and
-/// an entry the manifest does not list makes the file invalid.
+/// Opens a snapshot file, which may come from anyone (a support case): reads and checks its manifest, then extracts
+/// every entry it lists into a folder, each checked against its size and SHA-256 before it is used. Only the layout
+/// a snapshot has is accepted (<see cref="IsKnownEntry"/>: known folders, nodes the manifest names, safe relative
+/// names), an entry the manifest does not list makes the file invalid, and sizes are bounded (the manifest, the sum
+/// of the entries, the number of entries, the compression ratio) so that a crafted file cannot fill the disk.
 /// </summary>
 internal static class SnapshotArchive
 {
-    public static SnapshotManifest Extract(string path, string folder)
+    private const long MaxManifestBytes = 64L << 20;
+    private const long MaxTotalBytes = 16L << 30;
+    private const int MaxEntries = 1_000_000;
+    private const long MaxEntryBytes = 1L << 30;
+    /// <summary>Text compresses well, but not by more than this; deflate bombs do.</summary>
+    private const long MaxCompressionRatio = 200;
+
+    public static SnapshotManifest Extract(string path, string folder, CancellationToken ct = default)
     {
         if (!File.Exists(path))
         {
@@ -24,26 +34,33 @@ internal static class SnapshotArchive
         {
             using var zip = ZipFile.OpenRead(path);
             var manifest = ReadManifest(zip, path);
-            var listed = manifest.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var file in manifest.Files)
+            {
+                if (!listed.Add(file.Path)) throw Invalid(path, $"its manifest lists {file.Path} twice");
+                if (!IsKnownEntry(manifest, file.Path)) throw Invalid(path, $"the entry {file.Path} is not part of a snapshot's layout");
+            }
+            if (listed.Count > MaxEntries || manifest.Files.Sum(f => f.Bytes) > MaxTotalBytes)
+                throw Invalid(path, $"it declares more than {MaxEntries} entries or {MaxTotalBytes >> 30} GiB");
             foreach (var entry in zip.Entries.Where(e => e.FullName != SnapshotLayout.ManifestEntry))
             {
-                if (!listed.ContainsKey(entry.FullName)) throw Invalid(path, $"the entry {entry.FullName} is not listed in its manifest");
+                if (!listed.Contains(entry.FullName)) throw Invalid(path, $"the entry {entry.FullName} is not listed in its manifest");
             }
             var root = Path.GetFullPath(folder);
             foreach (var file in manifest.Files)
             {
+                ct.ThrowIfCancellationRequested();
                 var target = SafePath(root, file.Path) ?? throw Invalid(path, $"the entry name {file.Path} is not a safe relative path");
                 var entry = zip.GetEntry(file.Path) ?? throw Invalid(path, $"the entry {file.Path} is missing");
-                if (entry.Length != file.Bytes) throw Invalid(path, $"the entry {file.Path} has {entry.Length} bytes, its manifest says {file.Bytes}");
+                var bytes = Read(entry, file, path);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                using (var input = entry.Open())
-                using (var output = File.Create(target))
-                    input.CopyTo(output);
-                using var written = File.OpenRead(target);
-                if (written.Length != file.Bytes || Convert.ToHexString(SHA256.HashData(written)).ToLowerInvariant() != file.Sha256)
-                    throw Invalid(path, $"the entry {file.Path} does not match its checksum");
+                File.WriteAllBytes(target, bytes);
             }
             return manifest;
+        }
+        catch (IOException e)
+        {
+            throw Invalid(path, e.Message, e);
         }
         catch (InvalidDataException e)
         {
@@ -68,13 +85,11 @@ internal static class SnapshotArchive
             var manifest = ReadManifest(zip, path);
             var file = manifest.Files.FirstOrDefault(f => f.Path == name) ?? throw Invalid(path, $"its manifest lists no {name}");
             var entry = zip.GetEntry(name) ?? throw Invalid(path, $"the entry {name} is missing");
-            if (entry.Length != file.Bytes) throw Invalid(path, $"the entry {name} has {entry.Length} bytes, its manifest says {file.Bytes}");
-            using var stream = entry.Open();
-            using var buffer = new MemoryStream((int)Math.Min(file.Bytes, int.MaxValue));
-            stream.CopyTo(buffer);
-            var bytes = buffer.ToArray();
-            if (Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant() != file.Sha256) throw Invalid(path, $"the entry {name} does not match its checksum");
-            return (manifest, bytes);
+            return (manifest, Read(entry, file, path));
+        }
+        catch (IOException e)
+        {
+            throw Invalid(path, e.Message, e);
         }
         catch (InvalidDataException e)
         {
@@ -86,15 +101,59 @@ internal static class SnapshotArchive
         }
     }
 
+    /// <summary>An entry's bytes, read no further than its declared size, checked against its size and checksum.</summary>
+    private static byte[] Read(ZipArchiveEntry entry, SnapshotFile file, string path)
+    {
+        if (entry.Length != file.Bytes) throw Invalid(path, $"the entry {file.Path} has {entry.Length} bytes, its manifest says {file.Bytes}");
+        if (file.Bytes > MaxEntryBytes) throw Invalid(path, $"the entry {file.Path} is larger than {MaxEntryBytes >> 30} GiB");
+        if (file.Bytes > 1 << 20 && file.Bytes > MaxCompressionRatio * Math.Max(1, entry.CompressedLength))
+            throw Invalid(path, $"the entry {file.Path} is compressed more than {MaxCompressionRatio} to 1, which no snapshot is");
+        using var stream = entry.Open();
+        var bytes = new byte[file.Bytes];
+        stream.ReadExactly(bytes);
+        if (stream.ReadByte() >= 0) throw Invalid(path, $"the entry {file.Path} holds more than its {file.Bytes} bytes");
+        if (Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant() != file.Sha256) throw Invalid(path, $"the entry {file.Path} does not match its checksum");
+        return bytes;
+    }
+
     private static SnapshotManifest ReadManifest(ZipArchive zip, string path)
     {
         var entry = zip.GetEntry(SnapshotLayout.ManifestEntry) ?? throw Invalid(path, $"it has no {SnapshotLayout.ManifestEntry}");
+        if (entry.Length > MaxManifestBytes) throw Invalid(path, $"its manifest is larger than {MaxManifestBytes >> 20} MiB");
         using var stream = entry.Open();
         var manifest = JsonSerializer.Deserialize<SnapshotManifest>(stream, SnapshotJson.Options) ?? throw Invalid(path, "its manifest is empty");
         if (manifest.Format != SnapshotLayout.Format)
             throw Invalid(path, $"its format is '{manifest.Format}', this AciTrace reads '{SnapshotLayout.Format}'");
-        if (manifest.Files is null || manifest.Nodes is null || manifest.Objects is null) throw Invalid(path, "its manifest misses files, nodes or objects");
+        if (manifest.Files is null || manifest.Nodes is null || manifest.Objects is null || manifest.Files.Any(f => f?.Path is null || f.Sha256 is null || f.Bytes < 0)
+            || manifest.Nodes.Any(n => n?.Name is null))
+            throw Invalid(path, "its manifest misses files, nodes or objects");
+        foreach (var node in manifest.Nodes)
+        {
+            if (!InputValidation.IsValidKubernetesName(node.Name, KubernetesNameKind.Node, out _)) throw Invalid(path, $"its manifest names a node '{node.Name}' that is not a node name");
+        }
         return manifest;
+    }
+
+    private static readonly string[] AgentFolders = ["endpoints", "services", "snats", "ids"];
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is an entry a snapshot has: a Kubernetes list, or below a node the manifest
+    /// names its recorded OVS answers, its policy objects or its agent files (the folders the tracer reads).
+    /// </summary>
+    internal static bool IsKnownEntry(SnapshotManifest manifest, string name)
+    {
+        if (SnapshotLayout.Resources.Any(r => SnapshotLayout.KubeEntry(r) == name)) return true;
+        var parts = name.Split('/');
+        if (parts.Length < 3 || parts[0] != SnapshotLayout.NodesFolder || !manifest.Nodes.Any(n => n.Name == parts[1])) return false;
+        var below = parts[2..];
+        return below switch
+        {
+            [SnapshotLayout.PolicyDumpFileName] => true,
+            [SnapshotLayout.DatapathFolder, var file] => file == SnapshotLayout.PortsFileName
+                || SnapshotLayout.DumpVerbs.Any(v => SnapshotLayout.Bridges.Any(b => SnapshotLayout.DumpFileName(v, b) == file)),
+            [SnapshotLayout.AgentDirectoryName, var folder, var file] => AgentFolders.Contains(folder) && file.Length > 0 && !file.StartsWith('.'),
+            _ => false,
+        };
     }
 
     /// <summary>The full path of a relative entry name inside <paramref name="root"/>, or null when it would leave it.</summary>

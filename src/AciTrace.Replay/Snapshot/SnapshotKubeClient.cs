@@ -43,15 +43,21 @@ public sealed class SnapshotKubeClient : IKubeClient, IAsyncDisposable
         _backend = new NodeDirectoryExecBackend(root, node => _running.GetValueOrDefault(node));
     }
 
-    /// <summary>Opens a snapshot file (checked and extracted into a private temporary folder).</summary>
-    public static SnapshotKubeClient Open(string path)
+    /// <summary>Opens a snapshot file (checked and extracted into a private temporary folder, readable by this user only).</summary>
+    public static SnapshotKubeClient Open(string path, CancellationToken ct = default)
     {
         var file = Path.GetFullPath(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new AciTraceException(ErrorIds.LocalOvsNotInstalled, AciErrorKind.NotInstalled,
+                "Reading a snapshot needs Linux: it runs the tracer's agent script with /bin/sh and replays flows in Open vSwitch; use a Linux machine or WSL.", file);
+        }
+
         var root = Path.Combine(Path.GetTempPath(), "acitrace-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(root);
+        Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         try
         {
-            var manifest = SnapshotArchive.Extract(file, root);
+            var manifest = SnapshotArchive.Extract(file, root, ct);
             var client = new SnapshotKubeClient(file, root, manifest);
             foreach (var resource in SnapshotLayout.Resources)
             {
@@ -62,6 +68,11 @@ public sealed class SnapshotKubeClient : IKubeClient, IAsyncDisposable
                         $"{file} is not a snapshot AciTrace can read: it holds no {resource.DisplayName()} list. Take it again with Save-AciSnapshot.", file);
             }
             return client;
+        }
+        catch (JsonException e)
+        {
+            TryDelete(root);
+            throw new AciTraceException(ErrorIds.SnapshotInvalid, AciErrorKind.InvalidData, $"{file} is not a snapshot AciTrace can read: a Kubernetes list is not JSON ({e.Message}). Take it again with Save-AciSnapshot.", file, e);
         }
         catch
         {
@@ -242,6 +253,9 @@ public sealed class SnapshotKubeClient : IKubeClient, IAsyncDisposable
             ovs = await OvsInstance.StartAsync(runDirectory, ct).ConfigureAwait(false);
             // Datapath port numbers of the replay never match the node's anyway (its kernel datapath numbered them).
             ovs.PinDatapathPorts = false;
+            // One bundle loads a bridge's flows: give big nodes the time it takes (about a second per 100 kB of flows).
+            var recorded = Directory.Exists(datapath) ? Directory.EnumerateFiles(datapath).Sum(f => new FileInfo(f).Length) : 0;
+            ovs.CommandTimeout = TimeSpan.FromSeconds(30 + recorded / 100_000);
             var topology = RecordedDatapath.Topology(Read(SnapshotLayout.PortsFileName));
             await ovs.ConfigureAsync(topology, ct).ConfigureAwait(false);
             foreach (var bridge in SnapshotLayout.Bridges.Where(b => topology.Bridges.Any(t => t.Name == b)))
@@ -263,12 +277,9 @@ public sealed class SnapshotKubeClient : IKubeClient, IAsyncDisposable
                 throw new AciTraceException(ErrorIds.LocalOvsNotInstalled, AciErrorKind.NotInstalled,
                     $"Tracing a snapshot replays each node's flows in a private Open vSwitch on this machine, and it is not installed: {e.Message}", node, e);
             }
-            if (e is OvsException or ArgumentException)
-            {
-                throw new AciTraceException(ErrorIds.LocalOvsFailed, AciErrorKind.ResourceUnavailable,
-                    $"The private Open vSwitch for node '{node}' of {_file} could not be started or loaded: {e.Message}", node, e);
-            }
-            throw;
+            if (e is OperationCanceledException) throw;
+            throw new AciTraceException(ErrorIds.LocalOvsFailed, AciErrorKind.ResourceUnavailable,
+                $"The private Open vSwitch for node '{node}' of {_file} could not be started or loaded: {e.Message}", node, e);
         }
     }
 
@@ -293,21 +304,37 @@ public sealed class SnapshotKubeClient : IKubeClient, IAsyncDisposable
     {
         if (_disposing.IsCancellationRequested) return;
         _disposing.Cancel();
-        foreach (var start in _starting.Values.Where(s => s.IsValueCreated))
+        try
         {
-            try
+            foreach (var start in _starting.Values.Where(s => s.IsValueCreated))
             {
-                await start.Value.ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is AciTraceException or OperationCanceledException)
-            {
-                // It failed to start: nothing of it is left running.
+                try
+                {
+                    await start.Value.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // It failed to start: StartAsync stopped what it had started.
+                }
             }
         }
-        await Task.WhenAll(_running.Values.Select(o => o.DisposeAsync().AsTask())).ConfigureAwait(false);
-        foreach (var list in _lists.Values) list.Dispose();
-        _disposing.Dispose();
-        TryDelete(_root);
+        finally
+        {
+            foreach (var ovs in _running.Values)
+            {
+                try
+                {
+                    await ovs.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Stop the others and delete the folder all the same.
+                }
+            }
+            foreach (var list in _lists.Values) list.Dispose();
+            _disposing.Dispose();
+            TryDelete(_root);
+        }
     }
 
     private static void TryDelete(string folder)

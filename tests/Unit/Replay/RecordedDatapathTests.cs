@@ -60,15 +60,17 @@ public sealed class RecordedDatapathTests
         Assert.DoesNotContain("duration=", flows, StringComparison.Ordinal);
         Assert.DoesNotContain("n_packets=", flows, StringComparison.Ordinal);
 
-        var aging = RecordedDatapath.Flows(" cookie=0x5, duration=3.1s, table=2, n_packets=7, n_bytes=420, idle_timeout=60, hard_timeout=300, send_flow_rem idle_age=1, priority=10,ip actions=drop\n");
-        Assert.Equal("cookie=0x5,table=2,send_flow_rem,priority=10,ip actions=drop\n", aging);
+        var aging = RecordedDatapath.Flows(" cookie=0x5, duration=3.1s, table=2, n_packets=7, n_bytes=420, idle_timeout=60, hard_timeout=300, send_flow_rem check_overlap idle_age=1, priority=10,ip actions=meter:3,goto_table:4\n");
+        Assert.Equal("cookie=0x5,table=2,send_flow_rem,priority=10,ip actions=goto_table:4\n", aging);
     }
 
     [Fact]
     public void GroupsAndTheTunnelMetadataMapComeBackInTheirAddSyntax()
     {
         var groups = RecordedDatapath.Groups(Fixture("Snapshot/node-a-dump-groups-br-int.txt"));
-        Assert.StartsWith("group_id=1,type=all,bucket=actions=output:3,", groups, StringComparison.Ordinal);
+        Assert.StartsWith("group_id=1,type=all,bucket=actions=output:3,bucket=actions=output:4,", groups, StringComparison.Ordinal);
+        Assert.DoesNotContain("bucket_id", groups, StringComparison.Ordinal);
+        Assert.Contains("selection_method=dp_hash", RecordedDatapath.Groups(" group_id=2,type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:100,actions=output:1\n"), StringComparison.Ordinal);
         Assert.Single(groups.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         var map = RecordedDatapath.TlvMap(Fixture("Snapshot/node-a-dump-tlv-map-br-int.txt"));

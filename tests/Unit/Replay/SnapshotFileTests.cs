@@ -179,6 +179,26 @@ public sealed class SnapshotFileTests : IDisposable
         escaping["nodes/../../escape.txt"] = [1];
         Assert.Equal(ErrorIds.SnapshotInvalid, IdOf(() => SnapshotKubeClient.Open(Write(escaping))));
         Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "escape.txt")));
+
+        // Only a snapshot's layout: no script next to a node's files, no node the manifest does not name.
+        foreach (var name in new[] { "nodes/node-a/bin/gbp_inspect", "nodes/node-b/datapath/dpif-show.txt", "nodes/node-a/opflex-agent-ovs/secrets/x", "kube/secrets.json" })
+        {
+            var unknown = Entries();
+            unknown[name] = [1];
+            Assert.Equal(ErrorIds.SnapshotInvalid, IdOf(() => SnapshotKubeClient.Open(Write(unknown))));
+        }
+        Assert.Equal(ErrorIds.SnapshotInvalid, IdOf(() => SnapshotKubeClient.Open(Write(manifest: Manifest() with { Nodes = [new SnapshotNode("../../etc", 0, 0)] }))));
+    }
+
+    [Fact]
+    public void ADeclaredSizeOrCompressionNoSnapshotHasIsRefusedBeforeItIsExtracted()
+    {
+        // 64 MiB of zeros deflate to about 64 kB: a ratio no snapshot has, refused before anything is written.
+        var zeros = Entries();
+        zeros[SnapshotLayout.NodeEntry("node-a", $"{SnapshotLayout.AgentDirectoryName}/endpoints/big.ep")] = new byte[64 << 20];
+        var bomb = Assert.ThrowsAny<AciTraceException>(() => SnapshotKubeClient.Open(Write(zeros)));
+        Assert.Equal(ErrorIds.SnapshotInvalid, bomb.ErrorId);
+        Assert.Contains("compressed more than", bomb.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -203,7 +223,9 @@ public sealed class SnapshotFileTests : IDisposable
               "containers":[{"name":"web","image":"nginx","command":["sh"],"args":["-c","x"],"env":[{"name":"PASSWORD","value":"hunter2"}],"envFrom":[{"secretRef":{"name":"s"}}],
                 "ports":[{"name":"http","containerPort":8080,"protocol":"TCP"}]}],
               "initContainers":[{"name":"init","env":[{"name":"TOKEN","value":"t"}]}]},
-             "status":{"phase":"Running","podIP":"10.2.0.10"}}
+             "status":{"phase":"Running","podIP":"10.2.0.10","message":"OOM: dumped TOKEN",
+              "conditions":[{"type":"Ready","status":"True","message":"ready TOKEN"}],
+              "containerStatuses":[{"name":"web","state":{"terminated":{"message":"last log line: PASSWORD=hunter2"}}}]}}
             """)!.AsObject();
         KubeObjectRedaction.Redact(KubeResource.Pods, pod);
         var text = pod.ToJsonString();
@@ -214,6 +236,8 @@ public sealed class SnapshotFileTests : IDisposable
         Assert.Equal(("shop", "web", "node-a", "web"), (info.Namespace, info.Name, info.NodeName, info.Labels["app"]));
         Assert.Equal(8080, info.Ports.Single().Port);
         Assert.Contains("opflex.cisco.com/endpoint-group", text, StringComparison.Ordinal);
+        Assert.True(info.Ready);
+        Assert.Equal("Running", info.Phase);
 
         var node = JsonNode.Parse("""{"metadata":{"name":"n"},"status":{"images":[{"names":["x"]}],"addresses":[{"type":"InternalIP","address":"1.2.3.4"}]}}""")!.AsObject();
         KubeObjectRedaction.Redact(KubeResource.Nodes, node);
