@@ -10,7 +10,8 @@
              when any test failed.
     Docs     regenerates out/AciTrace/en-US (MAML and about topic) from docs/help.
     Demo     builds, starts the lab (samples/demo-cluster.yaml in ./.lab, or reuses the one running there), imports
-             the module, traces the seed scenarios (samples/demo-traces.csv), shows the connectivity matrix of
+             the module, traces the seed scenarios (samples/demo-traces.csv) and a client outside the cluster to
+             the LoadBalancer Service shop/web-public, shows the connectivity matrix of
              the demo namespaces (and writes it as out/demo-connectivity.html), snapshots the lab to
              out/demo-snapshot.zip and traces the same pairs from it, and leaves the lab running with the next
              commands to type. -StopLab stops it at the end.
@@ -179,6 +180,8 @@ function Invoke-DemoTask {
         # The row binds by property name, exactly as an Import-Csv pipeline would.
         $seed | & $commands[$seed.Kind] @cluster -Reply -ErrorAction Continue | Out-Host
     }
+    Write-Host "`nFrom outside: Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -DestinationPort 80 -Reply (its LoadBalancer IP)" -ForegroundColor Cyan
+    Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -DestinationPort 80 -Reply @cluster -ErrorAction Continue | Out-Host
     Write-Host "`nWho reaches whom: Get-AciConnectivity -Namespace shop, data, jobs -Output Matrix" -ForegroundColor Cyan
     $matrix = Get-AciConnectivity -Namespace shop, data, jobs -Output Matrix @cluster -ErrorAction Continue
     $matrix | Out-Host

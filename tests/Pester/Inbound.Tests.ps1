@@ -61,6 +61,15 @@ Describe 'Get-AciServiceTrace -SourceAddress' {
         { Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -NodePort -Kubeconfig $Kube.Kubeconfig -ErrorAction Stop } | Should -Throw -ErrorId 'MissingMandatoryParameter,AciTrace.Commands.GetAciServiceTraceCommand'
     }
 
+    It 'traces from outside offline too, from a snapshot, to the live verdict' {
+        $file = Join-Path $TestDrive 'inbound.zip'
+        $null = Save-AciSnapshot $file @Kube
+        $live = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -NodePort -Node node-a -Reply -Output Summary @Kube
+        $offline = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -NodePort -Node node-a -Reply -Output Summary -Snapshot $file -ErrorAction Stop
+        $offline.Verdict | Should -Be $live.Verdict
+        $offline.DnatAddress | Should -Be $live.DnatAddress
+    }
+
     It 'shows the outside-in passes in a table that fits <_> columns' -ForEach 80, 120 {
         $width = $_
         $lines = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -Reply @Kube | Get-Rendered -Width $width
