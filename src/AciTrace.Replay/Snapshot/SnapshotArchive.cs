@@ -23,7 +23,48 @@ internal static class SnapshotArchive
     /// <summary>Text compresses well, but not by more than this; deflate bombs do.</summary>
     private const long MaxCompressionRatio = 200;
 
-    public static SnapshotManifest Extract(string path, string folder, CancellationToken ct = default)
+    public static SnapshotManifest Extract(string path, string folder, CancellationToken ct = default) => WithZip(path, zip =>
+    {
+        var manifest = ReadManifest(zip, path);
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in manifest.Files)
+        {
+            if (!listed.Add(file.Path)) throw Invalid(path, $"its manifest lists {file.Path} twice");
+            if (!IsKnownEntry(manifest, file.Path)) throw Invalid(path, $"the entry {file.Path} is not part of a snapshot's layout");
+        }
+        if (listed.Count > MaxEntries || manifest.Files.Sum(f => f.Bytes) > MaxTotalBytes)
+            throw Invalid(path, $"it declares more than {MaxEntries} entries or {MaxTotalBytes >> 30} GiB");
+        foreach (var entry in zip.Entries.Where(e => e.FullName != SnapshotLayout.ManifestEntry))
+        {
+            if (!listed.Contains(entry.FullName)) throw Invalid(path, $"the entry {entry.FullName} is not listed in its manifest");
+        }
+        var root = Path.GetFullPath(folder);
+        foreach (var file in manifest.Files)
+        {
+            ct.ThrowIfCancellationRequested();
+            var target = SafePath(root, file.Path) ?? throw Invalid(path, $"the entry name {file.Path} is not a safe relative path");
+            var entry = zip.GetEntry(file.Path) ?? throw Invalid(path, $"the entry {file.Path} is missing");
+            var bytes = Read(entry, file, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.WriteAllBytes(target, bytes);
+        }
+        return manifest;
+    });
+
+    /// <summary>
+    /// One entry of a snapshot, checked against its manifest, without extracting the rest (tab completion reads the
+    /// Kubernetes lists this way).
+    /// </summary>
+    public static (SnapshotManifest Manifest, byte[] Bytes) ReadEntry(string path, string name) => WithZip(path, zip =>
+    {
+        var manifest = ReadManifest(zip, path);
+        var file = manifest.Files.FirstOrDefault(f => f.Path == name) ?? throw Invalid(path, $"its manifest lists no {name}");
+        var entry = zip.GetEntry(name) ?? throw Invalid(path, $"the entry {name} is missing");
+        return (manifest, Read(entry, file, path));
+    });
+
+    /// <summary>Reads the zip at <paramref name="path"/>; a missing file, a file that is not a zip or a broken manifest are the snapshot errors.</summary>
+    private static T WithZip<T>(string path, Func<ZipArchive, T> read)
     {
         if (!File.Exists(path))
         {
@@ -33,34 +74,7 @@ internal static class SnapshotArchive
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            var manifest = ReadManifest(zip, path);
-            var listed = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var file in manifest.Files)
-            {
-                if (!listed.Add(file.Path)) throw Invalid(path, $"its manifest lists {file.Path} twice");
-                if (!IsKnownEntry(manifest, file.Path)) throw Invalid(path, $"the entry {file.Path} is not part of a snapshot's layout");
-            }
-            if (listed.Count > MaxEntries || manifest.Files.Sum(f => f.Bytes) > MaxTotalBytes)
-                throw Invalid(path, $"it declares more than {MaxEntries} entries or {MaxTotalBytes >> 30} GiB");
-            foreach (var entry in zip.Entries.Where(e => e.FullName != SnapshotLayout.ManifestEntry))
-            {
-                if (!listed.Contains(entry.FullName)) throw Invalid(path, $"the entry {entry.FullName} is not listed in its manifest");
-            }
-            var root = Path.GetFullPath(folder);
-            foreach (var file in manifest.Files)
-            {
-                ct.ThrowIfCancellationRequested();
-                var target = SafePath(root, file.Path) ?? throw Invalid(path, $"the entry name {file.Path} is not a safe relative path");
-                var entry = zip.GetEntry(file.Path) ?? throw Invalid(path, $"the entry {file.Path} is missing");
-                var bytes = Read(entry, file, path);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.WriteAllBytes(target, bytes);
-            }
-            return manifest;
-        }
-        catch (IOException e)
-        {
-            throw Invalid(path, e.Message, e);
+            return read(zip);
         }
         catch (InvalidDataException e)
         {
@@ -70,34 +84,9 @@ internal static class SnapshotArchive
         {
             throw Invalid(path, "its manifest is not valid: " + e.Message, e);
         }
-    }
-
-    /// <summary>
-    /// One entry of a snapshot, checked against its manifest, without extracting the rest (tab completion reads the
-    /// Kubernetes lists this way).
-    /// </summary>
-    public static (SnapshotManifest Manifest, byte[] Bytes) ReadEntry(string path, string name)
-    {
-        if (!File.Exists(path)) throw new AciTraceException(ErrorIds.SnapshotNotFound, AciErrorKind.ObjectNotFound, $"The snapshot file {path} does not exist.", path);
-        try
-        {
-            using var zip = ZipFile.OpenRead(path);
-            var manifest = ReadManifest(zip, path);
-            var file = manifest.Files.FirstOrDefault(f => f.Path == name) ?? throw Invalid(path, $"its manifest lists no {name}");
-            var entry = zip.GetEntry(name) ?? throw Invalid(path, $"the entry {name} is missing");
-            return (manifest, Read(entry, file, path));
-        }
         catch (IOException e)
         {
             throw Invalid(path, e.Message, e);
-        }
-        catch (InvalidDataException e)
-        {
-            throw Invalid(path, "it is not a zip file: " + e.Message, e);
-        }
-        catch (JsonException e)
-        {
-            throw Invalid(path, "its manifest is not valid: " + e.Message, e);
         }
     }
 
