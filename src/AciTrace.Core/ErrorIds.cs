@@ -208,7 +208,7 @@ public static class ErrorIds
     /// <summary>Get-AciServiceTrace <c>-SourceAddress</c>: the Service cannot be reached the way asked (no LoadBalancer ingress IP, not one of its external IPs, no node port).</summary>
     public const string ServiceNotExposed = "ServiceNotExposed";
 
-    /// <summary>Get-AciServiceTrace <c>-SourceAddress</c>: the receiving node's opflex agent has no external copy of the Service (<c>&lt;uid&gt;-external.service</c>).</summary>
+    /// <summary>Get-AciServiceTrace <c>-SourceAddress</c>: the receiving node's opflex agent has no external copy of the Service (<c>&lt;uid&gt;-external.service</c>), or one without the service MAC, VLAN or IP the trace needs.</summary>
     public const string ExternalServiceFileNotFound = "ExternalServiceFileNotFound";
 
     /// <summary>The source pod uses the host network, so its traffic to a Service or an external address never enters OVS.</summary>

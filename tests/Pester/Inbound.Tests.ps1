@@ -64,10 +64,18 @@ Describe 'Get-AciServiceTrace -SourceAddress' {
     It 'traces from outside offline too, from a snapshot, to the live verdict' {
         $file = Join-Path $TestDrive 'inbound.zip'
         $null = Save-AciSnapshot $file @Kube
-        $live = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -NodePort -Node node-a -Reply -Output Summary @Kube
-        $offline = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -NodePort -Node node-a -Reply -Output Summary -Snapshot $file -ErrorAction Stop
-        $offline.Verdict | Should -Be $live.Verdict
-        $offline.DnatAddress | Should -Be $live.DnatAddress
+        foreach ($entry in @{ NodePort = $true; Node = 'node-a' }, @{}) {
+            $live = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -Reply -Output Summary @entry @Kube
+            $offline = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -Reply -Output Summary @entry -Snapshot $file -ErrorAction Stop
+            $offline.Verdict | Should -Be $live.Verdict
+            $offline.DnatAddress | Should -Be $live.DnatAddress
+            $offline.DestinationAddress | Should -Be $live.DestinationAddress
+        }
+    }
+
+    It 'answers -Quiet with $true for a path that works both ways, the reply leaving for the client' {
+        Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -Reply -Quiet @Kube | Should -BeExactly $true
+        'shop/client' | Get-AciServiceTrace -Destination shop/web -DestinationPort 80 -Reply -Quiet @Kube | Should -BeExactly $true
     }
 
     It 'shows the outside-in passes in a table that fits <_> columns' -ForEach 80, 120 {

@@ -116,7 +116,7 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
             {
                 Kind = TraceKind.Service,
                 SourceAddress = SourceAddress,
-                Entry = NodePort ? ServiceEntry.NodePort : ExternalIP is null ? ServiceEntry.LoadBalancer : ServiceEntry.ExternalIP,
+                Entry = ParameterSetName == NodePortSet ? ServiceEntry.NodePort : ExternalIP is null ? ServiceEntry.LoadBalancer : ServiceEntry.ExternalIP,
                 ExternalIp = ExternalIP,
                 Node = Node,
                 DestinationNamespace = service.Namespace,
@@ -153,7 +153,7 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
     private protected override string DescribeInput() => ParameterSetName switch
     {
         NameSet => $"{Join(SourceNamespace, SourceName)} -> service {Join(DestinationNamespace, DestinationName)}",
-        OutsideSet or NodePortSet => $"{SourceAddress} -> service {Destination}{(NodePort ? $" node port on {Node}" : ExternalIP is null ? "" : $" external IP {ExternalIP}")}",
+        OutsideSet or NodePortSet => $"{SourceAddress} -> service {Destination}{(ParameterSetName == NodePortSet ? $" node port on {Node}" : ExternalIP is null ? "" : $" external IP {ExternalIP}")}",
         _ => $"{Source} -> service {Destination}",
     };
 

@@ -24,12 +24,14 @@ internal static class InputRules
     }
 
     /// <summary>
-    /// What <c>-Quiet</c> reports as success: the packet reached the destination pod (Deliver), or, for an external
-    /// destination, left the node towards it (Forward).
+    /// What <c>-Quiet</c> reports as success: the packet reached the destination pod (Deliver), or, for a destination
+    /// outside the cluster, left the node towards it (Forward): an external address, or the client of a Service traced
+    /// from outside (its reply, addressed to an IP address rather than a pod).
     /// </summary>
     public static bool IsSuccess(AciTraceSummary summary) =>
         summary.Verdict == TraceVerdict.Deliver
         || (summary.Verdict == TraceVerdict.Forward
-            && summary.Direction == TraceDirection.Request
-            && string.Equals(summary.Kind, nameof(TraceKind.External), StringComparison.OrdinalIgnoreCase));
+            && ((summary.Direction == TraceDirection.Request && string.Equals(summary.Kind, nameof(TraceKind.External), StringComparison.OrdinalIgnoreCase))
+                || (summary.Direction == TraceDirection.Reply && string.Equals(summary.Kind, nameof(TraceKind.Service), StringComparison.OrdinalIgnoreCase)
+                    && System.Net.IPAddress.TryParse(summary.Destination, out _))));
 }

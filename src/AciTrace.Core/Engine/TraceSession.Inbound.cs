@@ -18,62 +18,89 @@ public sealed partial class TraceSession
         private async Task<AciTraceSummary[]> InboundTraceAsync(string svcNs, Task<string> systemNs)
         {
             var client = InputValidation.ParseIPAddressStrict(_r.SourceAddress, "SourceAddress");
+            var v6 = client.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
             var svc = await _s._discovery.ServiceAsync(svcNs, _r.DestinationName!, _ct).ConfigureAwait(false);
             await systemNs.ConfigureAwait(false);
             var port = ServicePortFor(svc, _r.Protocol);
             var (entryAddress, entryPort, entryText) = EntryOf(svc, port, client);
             var slices = await _s._discovery.EndpointSlicesAsync(svc, _ct).ConfigureAwait(false);
-            var ready = slices.SelectMany(s => s.Endpoints).Where(e => e.Ready && e.Addresses.Count > 0).ToList();
+            // The endpoints of the client's address family that serve this port.
+            var ready = slices.Where(s => s.AddressType.Equals(v6 ? "IPv6" : "IPv4", StringComparison.OrdinalIgnoreCase)
+                    && (s.Ports.Count == 0 || s.Ports.Any(p => (p.Name ?? "") == (port.Name ?? ""))))
+                .SelectMany(s => s.Endpoints).Where(e => e.Ready && e.Addresses.Count > 0 && e.NodeName is not null).ToList();
             var l4 = new L4(_r.Protocol, _r.SourcePort ?? DefaultSourcePort, entryPort);
             var id = _traceId = $"{client} -> svc/{svc.Key} via {entryText} {Label(l4)}";
             var notes = new List<string>();
 
-            // Which node receives it: the node asked for (a node port), else one the service graph sends to.
-            var withBackend = ready.Select(e => e.NodeName).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            // Which node receives it: the node asked for (a node port), else the first the service graph sends to:
+            // the nodes that run a ready backend of the port on the pod network.
             string node;
+            IReadOnlyList<ResolvedPod> localBackends;
             if (_r.Entry == ServiceEntry.NodePort)
+            {
                 node = _r.Node!;
-            else if (withBackend.Count == 0)
-                throw new AciTraceException(ErrorIds.ServiceHasNoEndpoints, AciErrorKind.ResourceUnavailable,
-                    $"Service {svc.Key} has no ready endpoints, so the fabric's service graph has no node to send the {entryText} to (check its selector and pods: kubectl get endpointslices -n {svc.Namespace} -l kubernetes.io/service-name={svc.Name}).", svc.Key);
+                localBackends = await LocalBackendsAsync(node, ready, v6).ConfigureAwait(false);
+            }
             else
             {
-                node = withBackend[0];
+                var withBackend = new List<string>();
+                (string Node, IReadOnlyList<ResolvedPod> Backends)? first = null;
+                foreach (var candidate in ready.Select(e => e.NodeName!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+                {
+                    if (first is null)
+                    {
+                        var backends = await LocalBackendsAsync(candidate, ready, v6).ConfigureAwait(false);
+                        if (backends.Count == 0) continue;
+                        first = (candidate, backends);
+                    }
+                    withBackend.Add(candidate);
+                }
+                if (first is not { } chosen)
+                    throw new AciTraceException(ErrorIds.ServiceHasNoEndpoints, AciErrorKind.ResourceUnavailable,
+                        $"Service {svc.Key} has no ready backend of {port.Port}/{port.Protocol} on the pod network, so the fabric's service graph has no node to send the {entryText} to " +
+                        $"(check its selector and pods: kubectl get endpointslices -n {svc.Namespace} -l kubernetes.io/service-name={svc.Name}).", svc.Key);
+                (node, localBackends) = chosen;
                 notes.Add($"The fabric's service graph sends the {entryText} to the nodes that run a ready backend of Service {svc.Key} (from its EndpointSlices): " +
                     $"{string.Join(", ", withBackend)}; traced on {node}{(withBackend.Count > 1 ? ", each of them load-balances to its own backends the same way" : "")}.");
             }
 
             var system = await _s._discovery.SystemPodsAsync(node, _ct).ConfigureAwait(false);
             _s._facts.Prefetch(system, _ct);
-            var localBackends = await LocalBackendsAsync(node, ready).ConfigureAwait(false);
             var files = await _s._facts.FilesAsync(system, [NodeFactsScript.ServiceKey(svc.Uid)], _ct).ConfigureAwait(false);
             foreach (var f in files) _files.Add(node, f);
-            var external = files.SelectMany(f => f.Services).FirstOrDefault(s => s.Uuid == svc.Uid + "-external")
-                ?? throw new AciTraceException(ErrorIds.ExternalServiceFileNotFound, AciErrorKind.ObjectNotFound,
-                    $"The opflex agent on node '{node}' has no external copy of Service {svc.Key} ({svc.Uid}-external.service): the host agent has not programmed its entry from outside " +
-                    $"(see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host).", svc.Key);
+            var external = files.SelectMany(f => f.Services).FirstOrDefault(s => s.Uuid == svc.Uid + "-external");
+            if (external is null || external.ServiceMac is null || external.InterfaceVlan is null)
+            {
+                throw new AciTraceException(ErrorIds.ExternalServiceFileNotFound, AciErrorKind.ObjectNotFound,
+                    external is null
+                        ? $"The opflex agent on node '{node}' has no external copy of Service {svc.Key} ({svc.Uid}-external.service): the host agent has not programmed its entry from outside (see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host)."
+                        : $"The external copy of Service {svc.Key} on node '{node}' names no service MAC or VLAN: the packet the fabric sends cannot be built (see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host).",
+                    svc.Key);
+            }
             if (_r.Entry == ServiceEntry.NodePort)
             {
                 entryAddress = IPAddress.TryParse(external.InterfaceIp ?? "", out var nodeService) ? nodeService
                     : throw new AciTraceException(ErrorIds.ExternalServiceFileNotFound, AciErrorKind.InvalidResult,
                         $"The external copy of Service {svc.Key} on node '{node}' names no service IP (interface-ip): the node port cannot be addressed.", svc.Key);
+                if (entryAddress.AddressFamily != client.AddressFamily)
+                    throw new AciTraceException(ErrorIds.AddressFamilyMismatch, AciErrorKind.InvalidArgument,
+                        $"The node port of {node} is reached at {entryAddress}, not of the family of {client}.", client.ToString());
                 notes.Add($"Node port {entryPort} of {node} is reached at the node's service IP {entryAddress}.");
             }
             if (localBackends.Count == 0)
-                notes.Add($"{node} runs no ready backend of Service {svc.Key}: its external copy lists the node's own pods only (externalTrafficPolicy {svc.ExternalTrafficPolicy}), " +
-                    "so the agent answers a new connection with a TCP reset.");
+                notes.Add($"{node} runs no ready backend of Service {svc.Key} {port.Port}/{port.Protocol} on the pod network: its external copy of the Service lists the node's own pods only, " +
+                    "so the agent sends a new connection to the controller (its reset flow) instead of to a backend.");
 
             var uplink = external.InterfaceName ?? AciTables.DefaultUplinks[0];
             var arriving = PacketPlanner.Ip(PortRef.Named(uplink), PacketPlanner.RouterMac, external.ServiceMac, client, entryAddress, l4, reply: false)
-                with { Vlan = external.InterfaceVlan is int vlan ? new VlanSpec(vlan) : null };
+                with { Vlan = new VlanSpec(external.InterfaceVlan.Value) };
             var leg = new TraceLeg(Interlocked.Increment(ref _legNumber), TraceDirection.Request, node, system,
                 $"{client} to the {entryText} on {node}'s uplink {uplink}", TraceCommand.Create(AciTables.DefaultIntegrationBridgeName, arriving, null),
                 localBackends.Select(b => b.Veth).OfType<string>().ToList());
             var outcomes = await RunLegsAsync([leg]).ConfigureAwait(false);
             var judgement = outcomes[0].Judgement;
             var backend = localBackends.FirstOrDefault(b => b.Address.ToString() == judgement.DnatAddress);
-            var targetPort = slices.SelectMany(x => x.Ports).FirstOrDefault(x => x.Name == port.Name && x.Protocol.Equals(_r.Protocol.ToString(), StringComparison.OrdinalIgnoreCase))?.Port
-                ?? port.TargetPortNumber ?? port.Port;
+            var targetPort = TargetPortOf(slices, port, _r.Protocol, backend?.Address);
             if (backend is not null)
                 notes.Add($"The {entryText} was load-balanced to {backend.Pod.Key} {backend.Address}:{targetPort}.");
             var summaries = new List<AciTraceSummary>
@@ -96,6 +123,8 @@ public sealed partial class TraceSession
                     var wanted = InputValidation.ParseIPAddressStrict(_r.ExternalIp, "ExternalIP");
                     if (!svc.ExternalIPs.Contains(wanted))
                         throw NotExposed(svc, $"{wanted} is not one of its external IPs ({(svc.ExternalIPs.Count == 0 ? "it has none" : string.Join(", ", svc.ExternalIPs))})");
+                    if (wanted.AddressFamily != client.AddressFamily)
+                        throw new AciTraceException(ErrorIds.AddressFamilyMismatch, AciErrorKind.InvalidArgument, $"The external IP {wanted} is not of the family of the client {client}.", client.ToString());
                     return (wanted, port.Port, $"external IP {wanted}");
                 case ServiceEntry.NodePort:
                     if (port.NodePort is not int nodePort)
@@ -114,11 +143,17 @@ public sealed partial class TraceSession
         private static AciTraceException NotExposed(ServiceInfo svc, string why) =>
             new(ErrorIds.ServiceNotExposed, AciErrorKind.InvalidArgument, $"Service {svc.Key} cannot be reached that way from outside: {why}.", svc.Key);
 
-        /// <summary>The Service's ready backends on <paramref name="node"/>, resolved as pods (their veths are where a delivery ends).</summary>
-        private async Task<IReadOnlyList<ResolvedPod>> LocalBackendsAsync(string node, IReadOnlyList<EndpointInfo> ready)
+        /// <summary>
+        /// The Service's ready backends on <paramref name="node"/> that are pods on the pod network (a host-network
+        /// endpoint is not behind the node's external service flows), resolved once per pod (their veths are where a
+        /// delivery ends).
+        /// </summary>
+        private async Task<IReadOnlyList<ResolvedPod>> LocalBackendsAsync(string node, IReadOnlyList<EndpointInfo> ready, bool v6)
         {
-            var local = ready.Where(e => e.NodeName == node && e.PodName is not null && e.PodNamespace is not null).ToList();
-            var resolved = await ResolveAsync(local.Select(e => PlaceAsync(e.PodNamespace!, e.PodName!, "backend", _r.PreferIPv6)).ToArray()).ConfigureAwait(false);
+            var local = ready.Where(e => e.NodeName == node && e.PodName is not null && e.PodNamespace is not null)
+                .DistinctBy(e => (e.PodNamespace, e.PodName)).ToList();
+            var resolved = (await ResolveAsync(local.Select(e => PlaceAsync(e.PodNamespace!, e.PodName!, "backend", v6)).ToArray()).ConfigureAwait(false))
+                .Where(p => !p.HostNetwork).ToList();
             _pods.AddRange(resolved);
             return resolved;
         }
@@ -133,9 +168,9 @@ public sealed partial class TraceSession
         {
             var notes = new List<string>();
             var reply = l4.Reversed();
-            if (backend is null || requestVerdict == TraceVerdict.Drop)
+            if (backend is null || backend.HostNetwork || requestVerdict == TraceVerdict.Drop)
             {
-                notes.Add(requestVerdict == TraceVerdict.Drop ? "The request was dropped; the reply is not traced." : "The request reached no backend; there is no reply to trace.");
+                notes.Add(requestVerdict == TraceVerdict.Drop ? "The request was dropped; the reply is not traced." : "The request reached no backend on the pod network; there is no reply to trace.");
                 return Summarize(id, "Service", TraceDirection.Reply, "svc/" + svc.Key, client.ToString(), entryAddress, client, reply,
                     Array.Empty<LegOutcome>(), notes, endsAtNode: false, notTraced: true);
             }

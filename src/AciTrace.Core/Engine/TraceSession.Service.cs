@@ -39,8 +39,7 @@ public sealed partial class TraceSession
             var id = _traceId = $"{src.Pod.Key} -> svc/{svc.Key} {Label(l4)}";
             // Request: through DNAT on the source node.
             var localBackends = await LocalBackendVethsAsync(src, svc, slices).ConfigureAwait(false);
-            var targetPort = slices.SelectMany(x => x.Ports).FirstOrDefault(x => x.Name == port.Name && x.Protocol.Equals(proto.ToString(), StringComparison.OrdinalIgnoreCase))?.Port
-                ?? port.TargetPortNumber ?? port.Port;
+            var targetPort = TargetPortOf(slices, port, proto);
             // Kept for explaining an egress drop at br-access, which sees the ClusterIP (before the DNAT).
             _serviceTarget = new ServiceTarget(svc, port, clusterIp, slices, targetPort);
             var first = Leg(TraceDirection.Request, src, AciTables.DefaultAccessBridgeName,
@@ -69,6 +68,7 @@ public sealed partial class TraceSession
                             $"or the agent lagging): check the aci-containers-host logs on {src.Node}.";
                         Emit(new WarningEvent(stale));
                     }
+                    targetPort = TargetPortOf(slices, port, proto, backendIp);
                     backendL4 = l4 with { DestinationPort = targetPort };
                     if (target?.PodName is { } podName && target.PodNamespace is { } podNs)
                     {

@@ -446,11 +446,25 @@ public sealed partial class TraceSession : ITraceSession
                 $"Give -DestinationPort: {destination.Key} declares no {proto} container port to default to.", destination.Key);
         }
 
+        /// <summary>
+        /// The port a backend receives a Service port on: from the EndpointSlice that lists <paramref name="backend"/>
+        /// when known (a named target port may differ between pods), matched by port name (an unnamed Service port is
+        /// "" in a slice), else the Service's numeric target port, else the Service port.
+        /// </summary>
+        private static int TargetPortOf(IReadOnlyList<EndpointSliceInfo> slices, ServicePortInfo port, TraceProtocol proto, IPAddress? backend = null)
+        {
+            IEnumerable<EndpointSliceInfo> ordered = backend is null ? slices : slices.OrderByDescending(s => s.Endpoints.Any(e => e.Addresses.Contains(backend)));
+            return ordered.SelectMany(x => x.Ports)
+                .FirstOrDefault(x => (x.Name ?? "") == (port.Name ?? "") && x.Protocol.Equals(proto.ToString(), StringComparison.OrdinalIgnoreCase))?.Port
+                ?? port.TargetPortNumber ?? port.Port;
+        }
+
         private ServicePortInfo ServicePortFor(ServiceInfo svc, TraceProtocol proto)
         {
             var name = proto.ToString().ToUpperInvariant();
             var candidates = svc.Ports.Where(p => p.Protocol.Equals(name, StringComparison.OrdinalIgnoreCase)).ToList();
-            var port = _r.DestinationPort is int wanted ? candidates.FirstOrDefault(p => p.Port == wanted)
+            var port = _r.DestinationPort is int wanted
+                ? candidates.FirstOrDefault(p => p.Port == wanted) ?? (_r.FromOutside && _r.Entry == ServiceEntry.NodePort ? candidates.FirstOrDefault(p => p.NodePort == wanted) : null)
                 : candidates.Count == 1 ? candidates[0] : null;
             if (port is null)
             {

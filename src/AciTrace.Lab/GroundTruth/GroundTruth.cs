@@ -100,6 +100,8 @@ public sealed class GroundTruthEngine(ResolvedCluster cluster)
     /// service graph sends a LoadBalancer or external IP to the nodes that run a ready backend of the port (a node port
     /// goes to the node asked for); the node's external service file lists its own backends only, so a node without
     /// one answers with the agent's RST flow; then the backend's ingress NetworkPolicies see the client's address.
+    /// externalTrafficPolicy changes none of it (the external copy lists local pods under either policy). With no node
+    /// to send to, the fabric drops the packet here; the engine reports that as the error ServiceHasNoEndpoints.
     /// </summary>
     public IReadOnlyList<ExpectedOutcome> EvaluateInbound(InboundQuery q)
     {
@@ -125,7 +127,7 @@ public sealed class GroundTruthEngine(ResolvedCluster cluster)
             {
                 outcomes.Add(new ExpectedOutcome(TraceVerdict.Punt, null,
                     [new ExpectedLeg(node.Name, "br-int", node.Uplink, null, TraceVerdict.Punt, null, null, null, entry.Address, entry.EntryPort)], null, null, null, null,
-                    $"node {node.Name} runs no backend of {q.Service.Key} {proto}/{q.ServicePort} (externalTrafficPolicy {q.Service.ExternalTrafficPolicy}; its external service lists local pods only): the agent answers with its RST flow"));
+                    $"node {node.Name} runs no backend of {q.Service.Key} {proto}/{q.ServicePort}: its external copy of the Service lists the node's own pods only, so the agent sends a new connection to the controller (its reset flow)"));
                 continue;
             }
             foreach (var backend in entry.NextHops)

@@ -185,7 +185,7 @@ public sealed class ServiceSpec
     public string? LoadBalancerIp { get; set; }
     /// <summary>spec.externalIPs.</summary>
     public List<string> ExternalIps { get; set; } = [];
-    /// <summary>Cluster (default) or Local.</summary>
+    /// <summary>Cluster (default) or Local, as the Service says; ACI CNI's external copy lists the node's own pods under either.</summary>
     public string ExternalTrafficPolicy { get; set; } = "Cluster";
 }
 

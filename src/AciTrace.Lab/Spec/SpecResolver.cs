@@ -242,6 +242,7 @@ public static class SpecResolver
         {
             address = null;
             if (!IpCidr.TryParseAddress(text, out var a)) { Err(at, $"'{text}' is not an IP address"); return false; }
+            if (a.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork) { Err(at, $"{a}: the lab's Services are reached from outside over IPv4 only"); return false; }
             if (podSubnets.Any(x => x.Cidr.Contains(a)) || (nodeSubnet?.Contains(a) ?? false) || (serviceSubnet?.Contains(a) ?? false) || (nodeServiceSubnet?.Contains(a) ?? false))
             { Err(at, $"{a} is inside the cluster's internal subnets"); return false; }
             if (!usedEntries.Add(a)) { Err(at, $"{a} is used by another Service"); return false; }

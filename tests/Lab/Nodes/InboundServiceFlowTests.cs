@@ -11,7 +11,7 @@ namespace AciTrace.Tests.Lab.Nodes;
 /// Services reached from outside (LoadBalancer IP, external IP, node port), as the lab programs them the way the agent
 /// does: a packet from the uplink on the service VLAN traced in real OVS on every node the ground truth says receives
 /// it, judged, and compared with the ground truth (delivery to a local backend, the RST of a node without one, an
-/// ingress NetworkPolicy drop); and the reply, rewritten back to the entry address and sent out the uplink tagged.
+/// ingress NetworkPolicy drop). The reply's flows are proven through the engine (tests/Lab/Tracing/InboundTraceTests).
 /// </summary>
 public sealed class InboundServiceFlowTests(ITestOutputHelper output)
 {

@@ -32,6 +32,12 @@ public sealed class InboundLabFixture : IAsyncLifetime
             Namespace = "data", Name = "db-public", Type = "LoadBalancer", LoadBalancerIp = "172.28.100.20", Selector = new() { ["app"] = "db" },
             Ports = [new ServicePortSpec { Port = 5432 }],
         });
+        // Its only endpoint uses the host network of node-b: no external flows lead to it.
+        spec.Services.Add(new ServiceSpec
+        {
+            Namespace = "kube-system", Name = "exporter-public", Type = "LoadBalancer", LoadBalancerIp = "172.28.100.30",
+            Selector = new() { ["app"] = "node-exporter" }, Ports = [new ServicePortSpec { Port = 9100 }],
+        });
         _state = Directory.CreateTempSubdirectory("acitrace-inbound-").FullName;
         Env = await LabEnvironment.StartAsync(SpecResolver.Resolve(spec), _state);
         Truth = new GroundTruthEngine(Env.Resolved);
@@ -113,5 +119,19 @@ public sealed class InboundTraceTests(InboundLabFixture lab, ITestOutputHelper o
         }
         else
             Assert.True(reply.Legs == 0, "the reply of a request that reached no backend is not traced");
+    }
+
+    [Fact]
+    public async Task AServiceWhoseOnlyEndpointUsesTheHostNetworkHasNoNodeToSendTo()
+    {
+        await using var session = LabSessions.Create(lab.Options);
+        var e = await Assert.ThrowsAnyAsync<AciTraceException>(() => LabTraceFixture.RunAsync(session, new TraceRequest
+        {
+            Kind = TraceKind.Service, SourceAddress = Client, DestinationNamespace = "kube-system", DestinationName = "exporter-public", DestinationPort = 9100,
+        }));
+        Assert.Equal(ErrorIds.ServiceHasNoEndpoints, e.ErrorId);
+        Assert.Contains("on the pod network", e.Message, StringComparison.Ordinal);
+        var svc = lab.Cluster.Services.Single(s => s.Key == "kube-system/exporter-public");
+        Assert.Equal(TraceVerdict.Drop, lab.Truth.EvaluateInbound(new InboundQuery(IPAddress.Parse(Client), svc, "tcp", 9100, ExternalEntry.LoadBalancer)).Single().Verdict);
     }
 }
