@@ -385,6 +385,17 @@ public sealed partial class OvsInstance : IAsyncDisposable
     /// <summary>
     /// Live (not zombie) ovsdb-server / ovs-vswitchd processes whose command line names <paramref name="runDirectory"/>.
     /// </summary>
+    /// <summary>Stops the daemons left running in <paramref name="runDirectory"/> by a process that is gone.</summary>
+    public static async Task StopDaemonsAsync(string runDirectory)
+    {
+        var dir = Path.GetFullPath(runDirectory).TrimEnd('/');
+        foreach (var pid in FindDaemonProcesses(dir))
+        {
+            await TerminateAsync(pid, dir).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The ovsdb-server and ovs-vswitchd processes whose files are in <paramref name="runDirectory"/>.</summary>
     public static IReadOnlyList<int> FindDaemonProcesses(string runDirectory)
     {
         var dir = Path.GetFullPath(runDirectory).TrimEnd('/');

@@ -53,8 +53,10 @@ public sealed class SnapshotKubeClient : IKubeClient, IAsyncDisposable
                 "Reading a snapshot needs Linux: it runs the tracer's agent script with /bin/sh and replays flows in Open vSwitch; use a Linux machine or WSL.", file);
         }
 
-        var root = Path.Combine(Path.GetTempPath(), "acitrace-" + Guid.NewGuid().ToString("N")[..12]);
+        SweepOrphans();
+        var root = Path.Combine(Path.GetTempPath(), FolderPrefix + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(Path.Combine(root, OwnerFileName), OwnerText(Environment.ProcessId) ?? "");
         try
         {
             var manifest = SnapshotArchive.Extract(file, root, ct);
@@ -78,6 +80,59 @@ public sealed class SnapshotKubeClient : IKubeClient, IAsyncDisposable
         {
             TryDelete(root);
             throw;
+        }
+    }
+
+    private const string FolderPrefix = "acitrace-";
+    private const string OwnerFileName = "owner";
+
+    /// <summary>"pid start-time" of a live process (the start time tells a reused pid apart), or null when it is gone.</summary>
+    private static string? OwnerText(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return fields.Length > 19 ? $"{pid} {fields[19]}" : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Stops the private OVS daemons of snapshot folders whose owner process is gone (a pwsh that was killed) and
+    /// deletes those folders; a folder whose owner lives, or that names none, is left alone.
+    /// </summary>
+    private static void SweepOrphans()
+    {
+        IEnumerable<string> folders;
+        try
+        {
+            folders = Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (var folder in folders)
+        {
+            try
+            {
+                var owner = Path.Combine(folder, OwnerFileName);
+                if (!File.Exists(owner)) continue;
+                var text = File.ReadAllText(owner);
+                if (text.Split(' ') is not [var pidText, _] || !int.TryParse(pidText, out var pid) || OwnerText(pid) == text) continue;
+                var runs = Path.Combine(folder, "ovs");
+                if (Directory.Exists(runs))
+                    foreach (var run in Directory.EnumerateDirectories(runs)) OvsInstance.StopDaemonsAsync(run).GetAwaiter().GetResult();
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's folder, or one being deleted: not ours to clean.
+            }
         }
     }
 

@@ -144,6 +144,29 @@ public sealed class SnapshotFileTests : IDisposable
     }
 
     [Fact]
+    public async Task OpeningASnapshotCleansUpAfterAProcessThatWasKilled()
+    {
+        var orphan = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "acitrace-" + Guid.NewGuid().ToString("N")[..12])).FullName;
+        Directory.CreateDirectory(Path.Combine(orphan, "ovs", "1"));
+        File.WriteAllText(Path.Combine(orphan, "owner"), "2147483646 1");
+        var living = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "acitrace-" + Guid.NewGuid().ToString("N")[..12])).FullName;
+        var stat = File.ReadAllText($"/proc/{Environment.ProcessId}/stat");
+        File.WriteAllText(Path.Combine(living, "owner"), $"{Environment.ProcessId} {stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19]}");
+        try
+        {
+            await using var client = SnapshotKubeClient.Open(Write());
+
+            Assert.False(Directory.Exists(orphan));
+            Assert.True(Directory.Exists(living));
+        }
+        finally
+        {
+            Directory.Delete(living, recursive: true);
+            if (Directory.Exists(orphan)) Directory.Delete(orphan, recursive: true);
+        }
+    }
+
+    [Fact]
     public void AFileThatIsNotAnIntactSnapshotIsRefusedBeforeUse()
     {
         static string IdOf(Action open) => Assert.ThrowsAny<AciTraceException>(open).ErrorId;
