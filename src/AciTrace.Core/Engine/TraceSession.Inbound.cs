@@ -159,9 +159,10 @@ public sealed partial class TraceSession
         }
 
         /// <summary>
-        /// The reply of the backend the request reached (<paramref name="l4"/> is the request as the backend received it), from its br-int patch port with the connection's conntrack state
-        /// and service mark preset (OVS cannot carry the mark across the patch port): reverse NAT to the entry address,
-        /// then out of the uplink on the service VLAN.
+        /// The reply of the backend the request reached (<paramref name="l4"/> is the request as the backend received
+        /// it), from its br-int patch port with the connection's conntrack state and service mark preset (OVS cannot
+        /// carry the mark across the patch port): reverse NAT to the entry address, then out of the uplink on the
+        /// service VLAN.
         /// </summary>
         private async Task<AciTraceSummary> InboundReplyAsync(string id, ServiceInfo svc, IPAddress client, IPAddress entryAddress, string node,
             ResolvedPod? backend, L4 l4, Judging.TraceJudgement forward, TraceVerdict requestVerdict)
