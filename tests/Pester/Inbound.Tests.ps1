@@ -59,6 +59,9 @@ Describe 'Get-AciServiceTrace -SourceAddress' {
         $e[0].FullyQualifiedErrorId | Should -Be 'InvalidPacketField,AciTrace.Commands.GetAciServiceTraceCommand'
         $e[0].TargetObject | Should -Be '203.0.113.300 -> service shop/web-public'
         { Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -NodePort -Kubeconfig $Kube.Kubeconfig -ErrorAction Stop } | Should -Throw -ErrorId 'MissingMandatoryParameter,AciTrace.Commands.GetAciServiceTraceCommand'
+        $null = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -NodePort -Node node-z -Kubeconfig $Kube.Kubeconfig -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'NodeNotFound,AciTrace.Commands.GetAciServiceTraceCommand'
+        $e[0].Exception.Message | Should -Match 'Nodes that run them: node-a, node-b'
     }
 
     It 'traces from outside offline too, from a snapshot, to the live verdict' {

@@ -39,6 +39,10 @@ public sealed partial class TraceSession
             if (_r.Entry == ServiceEntry.NodePort)
             {
                 node = _r.Node!;
+                var aciNodes = (await _s._discovery.SystemPodListAsync(_ct).ConfigureAwait(false)).Pods.Select(p => p.NodeName).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                if (!aciNodes.Contains(node))
+                    throw new AciTraceException(ErrorIds.NodeNotFound, AciErrorKind.ObjectNotFound,
+                        $"No ACI CNI pods run on a node '{node}', so no node port of it can be traced. Nodes that run them: {string.Join(", ", aciNodes)}.", node);
                 localBackends = await LocalBackendsAsync(node, ready, v6).ConfigureAwait(false);
             }
             else
