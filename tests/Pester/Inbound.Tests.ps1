@@ -1,5 +1,6 @@
 # Get-AciServiceTrace from outside the cluster, against the running demo lab (shop/web-public: LoadBalancer IP
-# 172.28.100.10, external IP 172.28.100.11, node port 30080; its backends web-1 on node-a and web-2 on node-b).
+# 172.28.100.10, external IP 172.28.100.11 and node port 30080, which ACI CNI does not program into OVS; its backends
+# web-1 on node-a and web-2 on node-b).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Kube = @{ Kubeconfig = (Get-LabKubeconfig); ErrorAction = 'Stop' }
@@ -18,13 +19,18 @@ Describe 'Get-AciServiceTrace -SourceAddress' {
         $passes[0].InPortName | Should -Be 'eth1'
     }
 
-    It 'traces an external IP and a node port on a chosen node' {
-        (Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -ExternalIP 172.28.100.11 -Output Summary @Kube).DestinationAddress | Should -Be '172.28.100.11'
-        $nodePort = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -NodePort -Node node-b -Output Summary @Kube
-        $nodePort.Verdict | Should -Be 'Deliver'
-        $nodePort.DestinationPort | Should -Be 30080
-        $nodePort.DnatAddress | Should -Be '10.2.1.10'
-        $nodePort.Path | Should -Be 'node-b'
+    It 'traces on a chosen node, and says why external IPs and node ports are not traced' {
+        $onB = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -Node node-b -Output Summary @Kube
+        $onB.Verdict | Should -Be 'Deliver'
+        $onB.DnatAddress | Should -Be '10.2.1.10'
+        $onB.Path | Should -Be 'node-b'
+        $null = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -ExternalIP 172.28.100.11 -Kubeconfig $Kube.Kubeconfig -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'ServiceNotExposed,AciTrace.Commands.GetAciServiceTraceCommand'
+        $e[0].Exception.Message | Should -Match 'external IPs are not programmed into OVS'
+        $null = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -NodePort -Node node-b -Kubeconfig $Kube.Kubeconfig -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'ServiceNotExposed,AciTrace.Commands.GetAciServiceTraceCommand'
+        $e[0].Exception.Message | Should -Match 'does not program node ports into OVS.*kube-proxy'
+        $e[0].TargetObject | Should -Be '203.0.113.7 -> service shop/web-public node port on node-b'
     }
 
     It 'traces the reply back to the client out of the uplink, source rewritten to the entry address' {
@@ -37,14 +43,14 @@ Describe 'Get-AciServiceTrace -SourceAddress' {
 
     It 'traces rows of clients with ForEach-Object, pod-source rows still binding by property name' {
         $rows = @(
-            [pscustomobject]@{ Client = '203.0.113.7'; Service = 'shop/web-public'; ExternalIP = '' }
-            [pscustomobject]@{ Client = '198.51.100.4'; Service = 'shop/web-public'; ExternalIP = '172.28.100.11' })
+            [pscustomobject]@{ Client = '203.0.113.7'; Service = 'shop/web-public'; Node = '' }
+            [pscustomobject]@{ Client = '198.51.100.4'; Service = 'shop/web-public'; Node = 'node-b' })
         $out = @($rows | ForEach-Object {
-                $entry = if ($_.ExternalIP) { @{ ExternalIP = $_.ExternalIP } } else { @{} }
-                Get-AciServiceTrace -SourceAddress $_.Client $_.Service -DestinationPort 80 -Output Summary @entry @Kube })
+                $on = if ($_.Node) { @{ Node = $_.Node } } else { @{} }
+                Get-AciServiceTrace -SourceAddress $_.Client $_.Service -DestinationPort 80 -Output Summary @on @Kube })
         $out.Count | Should -Be 2
         $out.Source | Should -Be @('203.0.113.7', '198.51.100.4')
-        $out.DestinationAddress | Should -Be @('172.28.100.10', '172.28.100.11')
+        $out.Path | Should -Be @('node-a', 'node-b')
         $out | Where-Object Verdict -eq Drop | Should -BeNullOrEmpty
         ([pscustomobject]@{ Source = 'shop/client'; Destination = 'shop/web-public'; DestinationPort = 80 } | Get-AciServiceTrace -Output Summary @Kube).Verdict | Should -Be 'Deliver'
     }
@@ -67,7 +73,7 @@ Describe 'Get-AciServiceTrace -SourceAddress' {
     It 'traces from outside offline too, from a snapshot, to the live verdict' {
         $file = Join-Path $TestDrive 'inbound.zip'
         $null = Save-AciSnapshot $file @Kube
-        foreach ($entry in @{ NodePort = $true; Node = 'node-a' }, @{}) {
+        foreach ($entry in @{ Node = 'node-b' }, @{}) {
             $live = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -Reply -Output Summary @entry @Kube
             $offline = Get-AciServiceTrace -SourceAddress 203.0.113.7 shop/web-public -Reply -Output Summary @entry -Snapshot $file -ErrorAction Stop
             $offline.Verdict | Should -Be $live.Verdict

@@ -78,22 +78,23 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
     public string? SourceAddress { get; set; }
 
     /// <summary>
-    /// <para type="description">With -SourceAddress: send to this one of the Service's spec.externalIPs instead of its LoadBalancer ingress IP.</para>
+    /// <para type="description">With -SourceAddress: send to this one of the Service's spec.externalIPs instead of its LoadBalancer ingress IP. ACI CNI does not program external IPs into OVS; the trace says so unless the node's external copy of the Service lists the address.</para>
     /// </summary>
     [Parameter(ParameterSetName = OutsideSet)]
     [ValidateNotNullOrEmpty]
     public string? ExternalIP { get; set; }
 
     /// <summary>
-    /// <para type="description">With -SourceAddress and -Node: send to the Service's node port on that node (the node's service IP).</para>
+    /// <para type="description">With -SourceAddress and -Node: send to the Service's node port on that node. ACI CNI leaves node ports to the node's network stack (kube-proxy), not OVS; the trace says so unless the node's external copy of the Service lists the node port at the node's service IP.</para>
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = NodePortSet)]
     public SwitchParameter NodePort { get; set; }
 
     /// <summary>
-    /// <para type="description">With -NodePort: the node whose node port the client reaches.</para>
+    /// <para type="description">With -NodePort: the node whose node port the client reaches. Without it: trace on this node, as if the fabric's service graph sent the packet there (by default the first node that runs a ready backend).</para>
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = NodePortSet)]
+    [Parameter(ParameterSetName = OutsideSet)]
     [ValidateNotNullOrEmpty]
     public string? Node { get; set; }
 
@@ -153,7 +154,7 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
     private protected override string DescribeInput() => ParameterSetName switch
     {
         NameSet => $"{Join(SourceNamespace, SourceName)} -> service {Join(DestinationNamespace, DestinationName)}",
-        OutsideSet or NodePortSet => $"{SourceAddress} -> service {Destination}{(ParameterSetName == NodePortSet ? $" node port on {Node}" : ExternalIP is null ? "" : $" external IP {ExternalIP}")}",
+        OutsideSet or NodePortSet => $"{SourceAddress} -> service {Destination}{(ParameterSetName == NodePortSet ? $" node port on {Node}" : ExternalIP is null ? "" : $" external IP {ExternalIP}")}{(ParameterSetName == OutsideSet && Node is not null ? $" on {Node}" : "")}",
         _ => $"{Source} -> service {Destination}",
     };
 

@@ -17,7 +17,7 @@ public static class RequestValidator
         {
             InputValidation.ParseIPAddressStrict(r.SourceAddress, "SourceAddress");
             if (r.Entry == ServiceEntry.ExternalIP) InputValidation.ParseIPAddressStrict(r.ExternalIp, "ExternalIP");
-            if (r.Entry == ServiceEntry.NodePort) Name(r.Node, "Node", KubernetesNameKind.Node);
+            if (r.Entry == ServiceEntry.NodePort || r.Node is not null) Name(r.Node, "Node", KubernetesNameKind.Node);
         }
         else
         {

@@ -22,7 +22,7 @@ public sealed partial class TraceSession
             var svc = await _s._discovery.ServiceAsync(svcNs, _r.DestinationName!, _ct).ConfigureAwait(false);
             await systemNs.ConfigureAwait(false);
             var port = ServicePortFor(svc, _r.Protocol);
-            var (entryAddress, entryPort, entryText) = EntryOf(svc, port, client);
+            var (wanted, entryPort, entryText) = EntryOf(svc, port, client);
             var slices = await _s._discovery.EndpointSlicesAsync(svc, _ct).ConfigureAwait(false);
             // The endpoints of the client's address family that serve this port.
             var ready = slices.Where(s => s.AddressType.Equals(v6 ? "IPv6" : "IPv4", StringComparison.OrdinalIgnoreCase)
@@ -32,17 +32,17 @@ public sealed partial class TraceSession
             var id = _traceId = $"{client} -> svc/{svc.Key} via {entryText} {Label(l4)}";
             var notes = new List<string>();
 
-            // Which node receives it: the node asked for (a node port), else the first the service graph sends to:
-            // the nodes that run a ready backend of the port on the pod network.
+            // Which node receives it: the node asked for, else the first the service graph sends to: the nodes that
+            // run a ready backend of the port on the pod network (the nodes whose agent has an external copy of it).
             string node;
             IReadOnlyList<ResolvedPod> localBackends;
-            if (_r.Entry == ServiceEntry.NodePort)
+            if (_r.Node is { } asked)
             {
-                node = _r.Node!;
                 var aciNodes = (await _s._discovery.SystemPodListAsync(_ct).ConfigureAwait(false)).Pods.Select(p => p.NodeName).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-                if (!aciNodes.Contains(node))
+                if (!aciNodes.Contains(asked))
                     throw new AciTraceException(ErrorIds.NodeNotFound, AciErrorKind.ObjectNotFound,
-                        $"No ACI CNI pods run on a node '{node}', so no node port of it can be traced. Nodes that run them: {string.Join(", ", aciNodes)}.", node);
+                        $"No ACI CNI pods run on a node '{asked}', so nothing it receives can be traced. Nodes that run them: {string.Join(", ", aciNodes)}.", asked);
+                node = asked;
                 localBackends = await LocalBackendsAsync(node, ready, v6).ConfigureAwait(false);
             }
             else
@@ -73,27 +73,13 @@ public sealed partial class TraceSession
             var files = await _s._facts.FilesAsync(system, [NodeFactsScript.ServiceKey(svc.Uid)], _ct).ConfigureAwait(false);
             foreach (var f in files) _files.Add(node, f);
             var external = files.SelectMany(f => f.Services).FirstOrDefault(s => s.Uuid == svc.Uid + "-external");
-            if (external is null || external.ServiceMac is null || external.InterfaceVlan is null)
-            {
-                throw new AciTraceException(ErrorIds.ExternalServiceFileNotFound, AciErrorKind.ObjectNotFound,
-                    external is null
-                        ? $"The opflex agent on node '{node}' has no external copy of Service {svc.Key} ({svc.Uid}-external.service): the host agent has not programmed its entry from outside (see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host)."
-                        : $"The external copy of Service {svc.Key} on node '{node}' names no service MAC or VLAN: the packet the fabric sends cannot be built (see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host).",
-                    svc.Key);
-            }
-            if (_r.Entry == ServiceEntry.NodePort)
-            {
-                entryAddress = IPAddress.TryParse(external.InterfaceIp ?? "", out var nodeService) ? nodeService
-                    : throw new AciTraceException(ErrorIds.ExternalServiceFileNotFound, AciErrorKind.InvalidResult,
-                        $"The external copy of Service {svc.Key} on node '{node}' names no service IP (interface-ip): the node port cannot be addressed.", svc.Key);
-                if (entryAddress.AddressFamily != client.AddressFamily)
-                    throw new AciTraceException(ErrorIds.AddressFamilyMismatch, AciErrorKind.InvalidArgument,
-                        $"The node port of {node} is reached at {entryAddress}, not of the family of {client}.", client.ToString());
-                notes.Add($"Node port {entryPort} of {node} is reached at the node's service IP {entryAddress}.");
-            }
-            if (localBackends.Count == 0)
-                notes.Add($"{node} runs no ready backend of Service {svc.Key} {port.Port}/{port.Protocol} on the pod network: its external copy of the Service lists the node's own pods only, " +
-                    "so the agent sends a new connection to the controller (its reset flow) instead of to a backend.");
+            var mapping = external is null ? null : MappingOf(external, wanted, entryPort);
+            if (mapping is null || external!.ServiceMac is null || external.InterfaceVlan is null)
+                throw NoEntry(svc, node, external, localBackends.Count, entryText, system);
+            var entryAddress = IPAddress.Parse(mapping.ServiceIp!);
+            if (entryAddress.AddressFamily != client.AddressFamily)
+                throw new AciTraceException(ErrorIds.AddressFamilyMismatch, AciErrorKind.InvalidArgument,
+                    $"The {entryText} is {entryAddress}, not of the family of the client {client}.", client.ToString());
 
             var uplink = external.InterfaceName ?? AciTables.DefaultUplinks[0];
             var arriving = PacketPlanner.Ip(PortRef.Named(uplink), PacketPlanner.RouterMac, external.ServiceMac, client, entryAddress, l4, reply: false)
@@ -117,10 +103,43 @@ public sealed partial class TraceSession
             return summaries.ToArray();
         }
 
-        /// <summary>The address and port the client sends to, and how the summary names them.</summary>
-        private (IPAddress Address, int Port, string Text) EntryOf(ServiceInfo svc, ServicePortInfo port, IPAddress client)
+        /// <summary>
+        /// The mapping of the node's external copy of the Service the client's packet meets: the address asked for and
+        /// the port (a node port: the node's service IP with that port), or null.
+        /// </summary>
+        private ServiceMapping? MappingOf(ServiceFile external, IPAddress? wanted, int entryPort)
         {
-            IPAddress? Family(IEnumerable<IPAddress> addresses) => addresses.FirstOrDefault(a => a.AddressFamily == client.AddressFamily);
+            var address = _r.Entry == ServiceEntry.NodePort ? external.InterfaceIp : wanted?.ToString();
+            if (address is null || !IPAddress.TryParse(address, out var wantedAddress)) return null;
+            return external.Mappings.FirstOrDefault(m => m.ServiceIp is { } ip && IPAddress.TryParse(ip, out var a) && a.Equals(wantedAddress)
+                && m.ServicePort == entryPort && string.Equals(m.ServiceProto, _r.Protocol.ToString(), StringComparison.OrdinalIgnoreCase));
+        }
+
+        /// <summary>Why the node's agent has no flows for the way in asked for, in the terms of what ACI CNI programs.</summary>
+        private AciTraceException NoEntry(ServiceInfo svc, string node, ServiceFile? external, int localBackends, string entryText, NodeSystemPods system)
+        {
+            var listed = external?.Mappings.Select(m => $"{m.ServiceIp}:{m.ServicePort}").Distinct().ToList() ?? [];
+            var lists = listed.Count == 0 ? "" : $" (on {node} it lists {string.Join(", ", listed)})";
+            return _r.Entry switch
+            {
+                ServiceEntry.NodePort => NotExposed(svc, $"ACI CNI does not program node ports into OVS{lists}: a connection to the node port of {node} reaches the node's own address " +
+                    "and is forwarded by the node's network stack (kube-proxy), not by the opflex agent's flows; trace its LoadBalancer IP from outside, or a pod to the Service"),
+                ServiceEntry.ExternalIP => NotExposed(svc, $"ACI CNI's host agent writes only a LoadBalancer ingress IP into the nodes' external copy of a Service{lists}: " +
+                    $"its external IPs are not programmed into OVS, so the datapath does not handle traffic to the {entryText}"),
+                _ when external is null && localBackends == 0 => new AciTraceException(ErrorIds.ExternalServiceFileNotFound, AciErrorKind.ObjectNotFound,
+                    $"Node '{node}' has no external copy of Service {svc.Key}: the host agent writes it only on a node that runs a ready backend of the Service on the pod network, " +
+                    "and the fabric's service graph sends the LoadBalancer IP only to those nodes.", svc.Key),
+                _ => new AciTraceException(ErrorIds.ExternalServiceFileNotFound, AciErrorKind.ObjectNotFound,
+                    external is null
+                        ? $"The opflex agent on node '{node}' has no external copy of Service {svc.Key} ({svc.Uid}-external.service), though the node runs a backend: the host agent has not programmed it (see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host)."
+                        : $"The external copy of Service {svc.Key} on node '{node}' has no mapping for the {entryText}{lists}, or no service MAC or VLAN: the packet the fabric sends cannot be built (see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host).",
+                    svc.Key),
+            };
+        }
+
+        /// <summary>The address and port the client sends to (null: the one the node's external copy lists), and how the summary names them.</summary>
+        private (IPAddress? Address, int Port, string Text) EntryOf(ServiceInfo svc, ServicePortInfo port, IPAddress client)
+        {
             switch (_r.Entry)
             {
                 case ServiceEntry.ExternalIP:
@@ -133,10 +152,9 @@ public sealed partial class TraceSession
                 case ServiceEntry.NodePort:
                     if (port.NodePort is not int nodePort)
                         throw NotExposed(svc, $"its port {port.Port}/{port.Protocol} has no node port (type {svc.Type})");
-                    // The address is the node's service IP, read from its external service file.
-                    return (IPAddress.Any, nodePort, $"node port of {_r.Node}");
+                    return (null, nodePort, $"node port of {_r.Node}");
                 default:
-                    var ingress = Family(svc.LoadBalancerIngress)
+                    var ingress = svc.LoadBalancerIngress.FirstOrDefault(a => a.AddressFamily == client.AddressFamily)
                         ?? throw NotExposed(svc, svc.Type == "LoadBalancer"
                             ? "it has no load balancer ingress IP of the client's address family yet (status.loadBalancer.ingress)"
                             : $"it is of type {svc.Type}, not LoadBalancer (use -ExternalIP or -NodePort)");

@@ -51,7 +51,11 @@ internal sealed class NodeFiles(ResolvedCluster c, ResolvedNode node, SecurityGr
         Attributes = new Dictionary<string, string> { ["name"] = s.Name, ["namespace"] = s.Namespace, ["service-name"] = $"{s.Namespace}_{s.Name}" },
     }.ToJson();
 
-    /// <summary>The external copy of a Service on this node: the uplink, the service VLAN and MAC, the node's own backends.</summary>
+    /// <summary>
+    /// The external copy of a LoadBalancer Service on this node, as the host agent writes it: the uplink, the service
+    /// VLAN and MAC, the node's service IP, and per port the LoadBalancer IP with the node's own backends (and the node
+    /// port, which the agent uses for statistics only).
+    /// </summary>
     public string ExternalServiceJson(ResolvedService s, IReadOnlyList<ExternalEntry> entries) => new ServiceFile
     {
         Uuid = s.Uid + "-external",
@@ -71,7 +75,7 @@ internal sealed class NodeFiles(ResolvedCluster c, ResolvedNode node, SecurityGr
             NextHopIps = e.NextHops.Select(n => n.Ip.ToString()).ToList(),
             NextHopPort = e.Mapping.NextHopPort,
             ConntrackEnabled = true,
-            NodePort = e.Kind == ExternalEntry.NodePort ? e.EntryPort : null,
+            NodePort = e.Mapping.Port.NodePort,
             SessionAffinityTimeoutSeconds = 1,
         }).ToList(),
         Attributes = new Dictionary<string, string> { ["name"] = s.Name, ["namespace"] = s.Namespace, ["service-name"] = $"{s.Namespace}_{s.Name}" },

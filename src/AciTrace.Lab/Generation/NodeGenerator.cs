@@ -11,15 +11,15 @@ namespace AciTrace.Lab.Generation;
 public sealed record ServiceBackends(ResolvedService Service, ResolvedServicePort Port, int NextHopPort, IReadOnlyList<ResolvedPod> NextHops);
 
 /// <summary>
-/// One way into a Service from outside, on one node: the address and port the fabric's service graph sends to on the
-/// service VLAN (the LoadBalancer ingress IP or an external IP with the Service port, or the node's service IP with
-/// the node port), and the backends of the node's external service file: its own pods only, as ACI CNI writes the
-/// external copy of a Service.
+/// The way into a LoadBalancer Service from outside on one node, as the aci-containers host agent writes the node's
+/// external copy of the Service: its LoadBalancer ingress IP and port, and the node's own ready backends (the file is
+/// written only on a node that runs one). The host agent writes neither spec.externalIPs nor node ports into it (node
+/// ports are the node's network stack's, kube-proxy's, not OVS's).
 /// </summary>
-public sealed record ExternalEntry(ServiceBackends Mapping, string Kind, IPAddress Address, int EntryPort, IReadOnlyList<ResolvedPod> NextHops)
+public sealed record ExternalEntry(ServiceBackends Mapping, IPAddress Address, IReadOnlyList<ResolvedPod> NextHops)
 {
-    /// <summary>Entry kinds.</summary>
-    public const string LoadBalancer = "LoadBalancer", ExternalIp = "ExternalIP", NodePort = "NodePort";
+    /// <summary>The Service port the fabric sends to.</summary>
+    public int EntryPort => Mapping.Port.Port;
 
     /// <summary>The key of its conntrack mark in the service id map (one per entry address, so that the reply's source rewrite is exact).</summary>
     public string IdKey => $"{Mapping.Service.Uid}-external/{Address}";
@@ -82,17 +82,14 @@ public sealed class NodeGenerator
         return result;
     }
 
-    /// <summary>The ways into external Services on <paramref name="node"/>, per service mapping.</summary>
+    /// <summary>The ways into LoadBalancer Services on <paramref name="node"/>: one per service mapping with a local backend.</summary>
     public static IReadOnlyList<ExternalEntry> ExternalEntries(ResolvedCluster c, ResolvedNode node)
     {
         var result = new List<ExternalEntry>();
-        foreach (var m in ServiceMappings(c).Where(m => m.Service.IsExternal))
+        foreach (var m in ServiceMappings(c).Where(m => m.Service.LoadBalancerIp is not null))
         {
             var local = m.NextHops.Where(p => p.Node == node.Name && p.HasVeth).ToList();
-            var s = m.Service;
-            if (s.LoadBalancerIp is { } lb) result.Add(new ExternalEntry(m, ExternalEntry.LoadBalancer, lb, m.Port.Port, local));
-            foreach (var ip in s.ExternalIps) result.Add(new ExternalEntry(m, ExternalEntry.ExternalIp, ip, m.Port.Port, local));
-            if (m.Port.NodePort is { } nodePort) result.Add(new ExternalEntry(m, ExternalEntry.NodePort, node.ServiceIp, nodePort, local));
+            if (local.Count > 0) result.Add(new ExternalEntry(m, m.Service.LoadBalancerIp!, local));
         }
         return result;
     }
@@ -146,8 +143,7 @@ public sealed class NodeGenerator
             Endpoints = _eps,
             EndpointFiles = local.ToDictionary(p => EndpointUuid(p) + ".ep", p => files.EndpointJson(p, _eps[p.Key], mappings, SnatOf(p))),
             ServiceFiles = _c.Services.ToDictionary(s => s.Uid + ".service", s => files.ServiceJson(s, mappings.Where(m => m.Service == s).ToList()))
-                .Concat(_c.Services.Where(s => s.IsExternal).Select(s => KeyValuePair.Create(s.Uid + "-external.service",
-                    files.ExternalServiceJson(s, external.Where(e => e.Mapping.Service == s).ToList()))))
+                .Concat(external.GroupBy(e => e.Mapping.Service).Select(g => KeyValuePair.Create(g.Key.Uid + "-external.service", files.ExternalServiceJson(g.Key, g.ToList()))))
                 .ToDictionary(),
             SnatFiles = snatFiles,
             PolicyDump = files.PolicyDump(),
@@ -467,10 +463,10 @@ public sealed class NodeGenerator
     }
 
     /// <summary>
-    /// The external copy of Services (research 3.8): traffic from the uplink on the service VLAN to the node's service
-    /// MAC is marked as coming from the service interface (policy applied: the fabric's contract with the external EPG
-    /// admitted it), load-balanced over the node's own backends and DNATed; the reply is rewritten back and leaves
-    /// the uplink tagged with the service VLAN. An entry without a local backend answers with the agent's RST flow.
+    /// The external copy of LoadBalancer Services (research 3.8): traffic from the uplink on the service VLAN to the
+    /// node's service MAC is marked as coming from the service interface (policy applied: the fabric's contract with
+    /// the external EPG admitted it), load-balanced over the node's own backends and DNATed; the reply is rewritten
+    /// back and leaves the uplink tagged with the service VLAN.
     /// </summary>
     private void ExternalServiceFlows(IReadOnlyList<ExternalEntry> entries, uint zone)
     {
@@ -483,14 +479,9 @@ public sealed class NodeGenerator
         {
             var pr = e.Mapping.Port.Protocol == "UDP" ? "udp" : "tcp";
             var (a, ep, np, n) = (e.Address, e.EntryPort, e.Mapping.NextHopPort, e.NextHops.Count);
-            var match = $"{pr},reg6={r},dl_dst={mac},nw_dst={a},tp_dst={ep}";
-            if (n == 0)
-            {
-                _int.Add(5, 50, match, "CONTROLLER:65535", DefCookie(0x11));
-                continue;
-            }
             var k = Hex(_ids.Get(IdNs.Service, e.IdKey) | 0x80000000u);
-            _int.Add(5, 50, match, $"set_field:{RouterMac}->eth_dst,multipath(symmetric_l3l4+udp,1024,iter_hash,{n},32,NXM_NX_REG7[]),goto_table:6");
+            _int.Add(5, 50, $"{pr},reg6={r},dl_dst={mac},nw_dst={a},tp_dst={ep}",
+                $"set_field:{RouterMac}->eth_dst,multipath(symmetric_l3l4+udp,1024,iter_hash,{n},32,NXM_NX_REG7[]),goto_table:6");
             var portRewrite = np != ep ? $"set_field:{np}->{pr}_dst," : "";
             var revPort = np != ep ? $"set_field:{ep}->{pr}_src," : "";
             for (var i = 0; i < n; i++)

@@ -8,11 +8,10 @@ namespace AciTrace.Lab.GroundTruth;
 public sealed record PacketQuery(ResolvedPod Source, IPAddress Destination, string Protocol, int? SourcePort = null, int? DestinationPort = null);
 
 /// <summary>
-/// A packet from a client outside the cluster to one way into a Service: its LoadBalancer ingress IP, one of its
-/// external IPs (<paramref name="ExternalIp"/>), or its node port on <paramref name="Node"/>.
+/// A packet from a client outside the cluster to a Service's LoadBalancer ingress IP, on the nodes the fabric's
+/// service graph sends it to (or on <paramref name="Node"/>).
 /// </summary>
-public sealed record InboundQuery(IPAddress Client, ResolvedService Service, string Protocol, int ServicePort, string Entry,
-    IPAddress? ExternalIp = null, string? Node = null, int? SourcePort = null);
+public sealed record InboundQuery(IPAddress Client, ResolvedService Service, string Protocol, int ServicePort, string? Node = null, int? SourcePort = null);
 
 /// <summary>Where a packet is dropped.</summary>
 /// <param name="Node">Node name, or null when the fabric (leaf) drops it.</param>
@@ -96,40 +95,27 @@ public sealed class GroundTruthEngine(ResolvedCluster cluster)
     }
 
     /// <summary>
-    /// Possible outcomes of a packet from outside to a Service (one per receiving node and backend): the fabric's
-    /// service graph sends a LoadBalancer or external IP to the nodes that run a ready backend of the port (a node port
-    /// goes to the node asked for); the node's external service file lists its own backends only, so a node without
-    /// one answers with the agent's RST flow; then the backend's ingress NetworkPolicies see the client's address.
-    /// externalTrafficPolicy changes none of it (the external copy lists local pods under either policy). With no node
-    /// to send to, the fabric drops the packet here; the engine reports that as the error ServiceHasNoEndpoints.
+    /// Possible outcomes of a packet from outside to a Service's LoadBalancer IP (one per receiving node and backend):
+    /// the fabric's service graph sends it to the nodes that run a ready backend of the port on the pod network; each
+    /// such node's external copy of the Service lists its own backends only (externalTrafficPolicy changes none of it),
+    /// then the backend's ingress NetworkPolicies see the client's address. With no node to send to, the fabric drops
+    /// it here; the engine reports that as the error ServiceHasNoEndpoints.
     /// </summary>
     public IReadOnlyList<ExpectedOutcome> EvaluateInbound(InboundQuery q)
     {
         var proto = q.Protocol.ToLowerInvariant();
         var port = q.Service.Ports.FirstOrDefault(p => p.Port == q.ServicePort && p.Protocol.Equals(proto, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"service {q.Service.Key} has no port {proto}/{q.ServicePort}");
-        var entries = cluster.Nodes.SelectMany(n => NodeGenerator.ExternalEntries(cluster, n).Select(e => (Node: n, Entry: e)))
-            .Where(x => x.Entry.Mapping.Service == q.Service && x.Entry.Mapping.Port == port && x.Entry.Kind == q.Entry
-                && (q.Entry != ExternalEntry.ExternalIp || x.Entry.Address.Equals(q.ExternalIp)))
+        var receiving = cluster.Nodes.SelectMany(n => NodeGenerator.ExternalEntries(cluster, n).Select(e => (Node: n, Entry: e)))
+            .Where(x => x.Entry.Mapping.Service == q.Service && x.Entry.Mapping.Port == port && (q.Node is null || x.Node.Name == q.Node))
             .ToList();
-        if (entries.Count == 0) throw new ArgumentException($"service {q.Service.Key} has no {q.Entry} entry for {proto}/{q.ServicePort}");
-        var receiving = q.Entry == ExternalEntry.NodePort
-            ? entries.Where(x => x.Node.Name == q.Node).ToList()
-            : entries.Where(x => x.Entry.NextHops.Count > 0).ToList();
-        if (receiving.Count == 0 && q.Entry != ExternalEntry.NodePort)
+        if (receiving.Count == 0)
             return [new ExpectedOutcome(TraceVerdict.Drop, new DropPoint(null, "fabric", null,
-                $"no node runs a ready backend of {q.Service.Key} {proto}/{q.ServicePort}: the fabric's service graph has no node to send it to"), [], null, null, null, "fabric",
-                "the service graph redirects only to nodes with a local backend")];
+                $"no node{(q.Node is null ? "" : $" ({q.Node})")} runs a ready backend of {q.Service.Key} {proto}/{q.ServicePort}: the fabric's service graph has no node to send it to"),
+                [], null, null, null, "fabric", "the service graph redirects only to nodes with a local backend")];
         var outcomes = new List<ExpectedOutcome>();
         foreach (var (node, entry) in receiving)
         {
-            if (entry.NextHops.Count == 0)
-            {
-                outcomes.Add(new ExpectedOutcome(TraceVerdict.Punt, null,
-                    [new ExpectedLeg(node.Name, "br-int", node.Uplink, null, TraceVerdict.Punt, null, null, null, entry.Address, entry.EntryPort)], null, null, null, null,
-                    $"node {node.Name} runs no backend of {q.Service.Key} {proto}/{q.ServicePort}: its external copy of the Service lists the node's own pods only, so the agent sends a new connection to the controller (its reset flow)"));
-                continue;
-            }
             foreach (var backend in entry.NextHops)
             {
                 var np = entry.Mapping.NextHopPort;
@@ -138,7 +124,7 @@ public sealed class GroundTruthEngine(ResolvedCluster cluster)
                 var verdict = drop is null ? TraceVerdict.Deliver : TraceVerdict.Drop;
                 outcomes.Add(new ExpectedOutcome(verdict, drop,
                     [new ExpectedLeg(node.Name, "br-int", node.Uplink, null, verdict, drop, null, drop is null ? backend.VethName : null, backend.Ip, np)],
-                    backend, null, null, null, drop?.Reason ?? $"{q.Entry} {entry.Address}:{entry.EntryPort} on {node.Name} load-balanced to {backend.Key} and delivered"));
+                    backend, null, null, null, drop?.Reason ?? $"LoadBalancer {entry.Address}:{entry.EntryPort} on {node.Name} load-balanced to {backend.Key} and delivered"));
             }
         }
         return outcomes;

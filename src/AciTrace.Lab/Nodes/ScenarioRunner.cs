@@ -57,11 +57,10 @@ public sealed class ScenarioRunner(LabCluster lab)
                 EthSrc = Of.RouterMac,
                 EthDst = node.UplinkMac,
                 SourceAddress = q.Client.ToString(),
-                DestinationAddress = NodeGenerator.ExternalEntries(lab.Cluster, node)
-                    .First(e => e.Mapping.Service == q.Service && e.Kind == q.Entry && (q.ExternalIp is null || e.Address.Equals(q.ExternalIp))).Address.ToString(),
+                DestinationAddress = q.Service.LoadBalancerIp!.ToString(),
                 Ttl = 64,
                 SourcePort = q.SourcePort ?? 40000,
-                DestinationPort = q.Entry == ExternalEntry.NodePort ? NodePortOf(q) : q.ServicePort,
+                DestinationPort = q.ServicePort,
             };
             var traced = await TraceAsync(first, packet, ct).ConfigureAwait(false);
             var matching = byNode.FirstOrDefault(o => o.Backend is null || traced.Judgement.DnatAddress == o.Backend.Ip.ToString()) ?? byNode.First();
@@ -74,9 +73,6 @@ public sealed class ScenarioRunner(LabCluster lab)
         }
         return results;
     }
-
-    private static int? NodePortOf(InboundQuery q) =>
-        q.Service.Ports.First(p => p.Port == q.ServicePort && p.Protocol.Equals(q.Protocol, StringComparison.OrdinalIgnoreCase)).NodePort;
 
     /// <summary>Runs a packet query.</summary>
     public async Task<ScenarioResult> RunAsync(string name, PacketQuery q, CancellationToken ct = default)

@@ -117,9 +117,6 @@ public sealed record ResolvedService(string Namespace, string Name, string Uid, 
 
     /// <summary>Cluster or Local.</summary>
     public string ExternalTrafficPolicy { get; init; } = "Cluster";
-
-    /// <summary>Whether traffic from outside reaches it (LoadBalancer, NodePort, or externalIPs).</summary>
-    public bool IsExternal => Type != "ClusterIP" || ExternalIps.Count > 0;
 }
 
 /// <summary>A contract filter.</summary>

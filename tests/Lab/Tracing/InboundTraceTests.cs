@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 
 namespace AciTrace.Tests.Lab.Tracing;
 
-/// <summary>The lab for the outside-in traces: the demo cluster plus a node-port Service with one backend and a database LoadBalancer its NetworkPolicy closes.</summary>
+/// <summary>The lab for the outside-in traces: the demo cluster plus a LoadBalancer Service with one backend (on node-a), a database LoadBalancer its NetworkPolicy closes, and one whose only endpoint uses the host network.</summary>
 public sealed class InboundLabFixture : IAsyncLifetime
 {
     private string _state = "";
@@ -24,8 +24,8 @@ public sealed class InboundLabFixture : IAsyncLifetime
         var spec = SpecResolver.LoadFile(LabTestSupport.Sample("demo-cluster.yaml")).Spec;
         spec.Services.Add(new ServiceSpec
         {
-            Namespace = "jobs", Name = "job-port", Type = "NodePort", ExternalTrafficPolicy = "Local", Selector = new() { ["app"] = "job" },
-            Ports = [new ServicePortSpec { Port = 8000, NodePort = 30800 }],
+            Namespace = "jobs", Name = "job-lb", Type = "LoadBalancer", LoadBalancerIp = "172.28.100.40", ExternalTrafficPolicy = "Local",
+            Selector = new() { ["app"] = "job" }, Ports = [new ServicePortSpec { Port = 8000, NodePort = 30800 }],
         });
         spec.Services.Add(new ServiceSpec
         {
@@ -51,48 +51,47 @@ public sealed class InboundLabFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// Get-AciServiceTrace from outside (the engine, through both transports): each way in traced end to end against the
-/// ground truth of the node it was traced on, the reply rewritten to the entry address out of the uplink, and the
-/// failure modes with their reasons.
+/// Get-AciServiceTrace from outside (the engine, through both transports): a LoadBalancer IP traced end to end against
+/// the ground truth of the node it was traced on, the reply rewritten to the entry address out of the uplink, and the
+/// failure modes with their reasons (what ACI CNI does not program into OVS is said, not traced).
 /// </summary>
 public sealed class InboundTraceTests(InboundLabFixture lab, ITestOutputHelper output) : IClassFixture<InboundLabFixture>
 {
     private const string Client = "203.0.113.7";
 
-    public static TheoryData<string, ServiceEntry, string?, string?, int, Kube.ClusterTransport> Cases()
+    public static TheoryData<string, string?, int, Kube.ClusterTransport> Cases()
     {
-        var data = new TheoryData<string, ServiceEntry, string?, string?, int, Kube.ClusterTransport>();
+        var data = new TheoryData<string, string?, int, Kube.ClusterTransport>();
         foreach (var transport in LabSessions.Transports)
         {
-            data.Add("shop/web-public", ServiceEntry.LoadBalancer, null, null, 80, transport);
-            data.Add("shop/web-public", ServiceEntry.ExternalIP, "172.28.100.11", null, 80, transport);
-            data.Add("shop/web-public", ServiceEntry.NodePort, null, "node-b", 80, transport);
-            data.Add("jobs/job-port", ServiceEntry.NodePort, null, "node-a", 8000, transport);
-            data.Add("jobs/job-port", ServiceEntry.NodePort, null, "node-b", 8000, transport);
-            data.Add("data/db-public", ServiceEntry.LoadBalancer, null, null, 5432, transport);
+            data.Add("shop/web-public", null, 80, transport);
+            data.Add("shop/web-public", "node-b", 80, transport);
+            data.Add("jobs/job-lb", null, 8000, transport);
+            data.Add("data/db-public", null, 5432, transport);
         }
         return data;
     }
 
+    private static TraceRequest Inbound(string service, int port, ServiceEntry entry = ServiceEntry.LoadBalancer, string? node = null, string? externalIp = null) => new()
+    {
+        Kind = TraceKind.Service, SourceAddress = Client, Entry = entry, ExternalIp = externalIp, Node = node,
+        DestinationNamespace = service.Split('/')[0], DestinationName = service.Split('/')[1], Protocol = TraceProtocol.Tcp, DestinationPort = port, IncludeReply = true,
+    };
+
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task EachWayInEqualsTheGroundTruth(string service, ServiceEntry entry, string? externalIp, string? node, int port, Kube.ClusterTransport transport)
+    public async Task TheLoadBalancerIpEqualsTheGroundTruth(string service, string? node, int port, Kube.ClusterTransport transport)
     {
         await using var session = LabSessions.Create(lab.Options with { Transport = transport });
-        var (ns, name) = (service.Split('/')[0], service.Split('/')[1]);
-        var result = await LabTraceFixture.RunAsync(session, new TraceRequest
-        {
-            Kind = TraceKind.Service, SourceAddress = Client, Entry = entry, ExternalIp = externalIp, Node = node,
-            DestinationNamespace = ns, DestinationName = name, Protocol = TraceProtocol.Tcp, DestinationPort = port, IncludeReply = true,
-        });
+        var result = await LabTraceFixture.RunAsync(session, Inbound(service, port, node: node));
         var request = result.Request;
         output.WriteLine($"{request.TraceId}: {request.Verdict}: {request.Reason}");
         foreach (var p in result.Passes) output.WriteLine($"  {p.Direction} {p.Node} {p.Bridge} {p.InPortName}->{p.OutPortName} {p.Verdict}: {p.Reason}");
 
         var svc = lab.Cluster.Services.Single(s => s.Key == service);
-        var kind = entry switch { ServiceEntry.ExternalIP => ExternalEntry.ExternalIp, ServiceEntry.NodePort => ExternalEntry.NodePort, _ => ExternalEntry.LoadBalancer };
-        var truth = lab.Truth.EvaluateInbound(new InboundQuery(IPAddress.Parse(Client), svc, "tcp", port, kind, externalIp is null ? null : IPAddress.Parse(externalIp), node));
+        var truth = lab.Truth.EvaluateInbound(new InboundQuery(IPAddress.Parse(Client), svc, "tcp", port, node));
         var tracedNode = request.Passes.First().Node;
+        if (node is not null) Assert.Equal(node, tracedNode);
         var expected = truth.Where(o => o.Legs.Count > 0 && o.Legs[0].Node == tracedNode).ToList();
         Assert.NotEmpty(expected);
         var match = expected.FirstOrDefault(o => o.Backend is null || o.Backend.Ip.ToString() == request.DnatAddress) ?? expected[0];
@@ -102,8 +101,6 @@ public sealed class InboundTraceTests(InboundLabFixture lab, ITestOutputHelper o
             Assert.Equal((drop.Node, drop.Bridge, drop.Table), (request.DropNode, request.DropBridge, request.DropTable));
             Assert.Contains("data/db-from-shop", request.Reason, StringComparison.Ordinal);
         }
-        if (match.Verdict == TraceVerdict.Punt)
-            Assert.Contains($"{tracedNode} runs no ready backend of Service {service}", request.Reason, StringComparison.Ordinal);
 
         var reply = result.Reply!;
         if (match.Verdict == TraceVerdict.Deliver)
@@ -112,13 +109,34 @@ public sealed class InboundTraceTests(InboundLabFixture lab, ITestOutputHelper o
             Assert.Equal(TraceVerdict.Forward, reply.Verdict);
             var back = reply.Passes.Last();
             Assert.Equal(lab.Cluster.Nodes.Single(n => n.Name == tracedNode).Uplink, back.OutPortName);
-            var expectedSource = entry == ServiceEntry.NodePort ? lab.Cluster.Nodes.Single(n => n.Name == node).ServiceIp.ToString()
-                : externalIp ?? svc.LoadBalancerIp!.ToString();
-            Assert.Contains($"set_field:{expectedSource}->ip_src", string.Join("\n", back.Hops.Select(h => h.Actions)), StringComparison.Ordinal);
-            Assert.Contains("push_vlan", string.Join("\n", back.Hops.Select(h => h.Actions)), StringComparison.Ordinal);
+            var actions = string.Join("\n", back.Hops.Select(h => h.Actions));
+            Assert.Contains($"set_field:{svc.LoadBalancerIp}->ip_src", actions, StringComparison.Ordinal);
+            Assert.Contains("push_vlan", actions, StringComparison.Ordinal);
         }
         else
             Assert.True(reply.Legs == 0, "the reply of a request that reached no backend is not traced");
+    }
+
+    [Theory]
+    [InlineData(ServiceEntry.NodePort, "node-a", null, ErrorIds.ServiceNotExposed, "does not program node ports into OVS")]
+    [InlineData(ServiceEntry.LoadBalancer, "node-b", null, ErrorIds.ExternalServiceFileNotFound, "only on a node that runs a ready backend")]
+    public async Task WhatACICNIDoesNotProgramIsSaidNotTraced(ServiceEntry entry, string? node, string? externalIp, string errorId, string why)
+    {
+        await using var session = LabSessions.Create(lab.Options);
+        var e = await Assert.ThrowsAnyAsync<AciTraceException>(() => LabTraceFixture.RunAsync(session, Inbound("jobs/job-lb", 8000, entry, node, externalIp)));
+        output.WriteLine(e.Message);
+        Assert.Equal(errorId, e.ErrorId);
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnExternalIpIsNotProgrammedIntoOvs()
+    {
+        await using var session = LabSessions.Create(lab.Options);
+        var e = await Assert.ThrowsAnyAsync<AciTraceException>(() => LabTraceFixture.RunAsync(session, Inbound("shop/web-public", 80, ServiceEntry.ExternalIP, externalIp: "172.28.100.11")));
+        Assert.Equal(ErrorIds.ServiceNotExposed, e.ErrorId);
+        Assert.Contains("external IPs are not programmed into OVS", e.Message, StringComparison.Ordinal);
+        Assert.Contains("it lists 172.28.100.10:80", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,6 +150,6 @@ public sealed class InboundTraceTests(InboundLabFixture lab, ITestOutputHelper o
         Assert.Equal(ErrorIds.ServiceHasNoEndpoints, e.ErrorId);
         Assert.Contains("on the pod network", e.Message, StringComparison.Ordinal);
         var svc = lab.Cluster.Services.Single(s => s.Key == "kube-system/exporter-public");
-        Assert.Equal(TraceVerdict.Drop, lab.Truth.EvaluateInbound(new InboundQuery(IPAddress.Parse(Client), svc, "tcp", 9100, ExternalEntry.LoadBalancer)).Single().Verdict);
+        Assert.Equal(TraceVerdict.Drop, lab.Truth.EvaluateInbound(new InboundQuery(IPAddress.Parse(Client), svc, "tcp", 9100)).Single().Verdict);
     }
 }
