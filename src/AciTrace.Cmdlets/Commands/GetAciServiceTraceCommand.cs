@@ -110,22 +110,25 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
     private protected override TraceRequest BuildRequest()
     {
         var packet = PacketFields(Protocol);
+        var packetOnly = new TraceRequest
+        {
+            Kind = TraceKind.Service,
+            Protocol = packet.Protocol,
+            SourcePort = packet.SourcePort,
+            DestinationPort = packet.DestinationPort,
+            IncludeReply = Reply,
+        };
         if (FromOutside)
         {
             var service = ObjectReference.Parse(Destination, KubeObjectKind.Service, nameof(Destination));
-            var request = new TraceRequest
+            var request = packetOnly with
             {
-                Kind = TraceKind.Service,
                 SourceAddress = SourceAddress,
                 Entry = ParameterSetName == NodePortSet ? ServiceEntry.NodePort : ExternalIP is null ? ServiceEntry.LoadBalancer : ServiceEntry.ExternalIP,
                 ExternalIp = ExternalIP,
                 Node = Node,
                 DestinationNamespace = service.Namespace,
                 DestinationName = service.Name,
-                Protocol = packet.Protocol,
-                SourcePort = packet.SourcePort,
-                DestinationPort = packet.DestinationPort,
-                IncludeReply = Reply,
             };
             // The addresses and the node name are checked here, before any cluster call.
             RequestValidator.Validate(request);
@@ -137,17 +140,12 @@ public sealed class GetAciServiceTraceCommand : AciTraceCommandBase
                ObjectReference.FromParts(DestinationNamespace, DestinationName, KubeObjectKind.Service, nameof(DestinationName)))
             : (ObjectReference.Parse(Source, KubeObjectKind.Pod, nameof(Source)),
                ObjectReference.Parse(Destination, KubeObjectKind.Service, nameof(Destination)));
-        return new TraceRequest
+        return packetOnly with
         {
-            Kind = TraceKind.Service,
             SourceNamespace = source.Namespace,
             SourceName = source.Name,
             DestinationNamespace = destination.Namespace,
             DestinationName = destination.Name,
-            Protocol = packet.Protocol,
-            SourcePort = packet.SourcePort,
-            DestinationPort = packet.DestinationPort,
-            IncludeReply = Reply,
         };
     }
 
