@@ -21,8 +21,8 @@ public sealed record ExternalEntry(ServiceBackends Mapping, IPAddress Address, I
     /// <summary>The Service port the fabric sends to.</summary>
     public int EntryPort => Mapping.Port.Port;
 
-    /// <summary>The key of its conntrack mark in the service id map (one per entry address, so that the reply's source rewrite is exact).</summary>
-    public string IdKey => $"{Mapping.Service.Uid}-external/{Address}";
+    /// <summary>The key of its conntrack mark in the service id map: the external copy's uuid, as the agent keys it.</summary>
+    public string IdKey => $"{Mapping.Service.Uid}-external";
 }
 
 /// <summary>Generates one node the way opflex-agent (stitched mode) and the aci-containers host-agent program it.</summary>

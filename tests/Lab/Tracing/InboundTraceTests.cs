@@ -106,6 +106,8 @@ public sealed class InboundTraceTests(InboundLabFixture lab, ITestOutputHelper o
         if (match.Verdict == TraceVerdict.Deliver)
         {
             Assert.Equal(match.Backend!.Ip.ToString(), request.DnatAddress);
+            // The conntrack mark the agent writes names the external copy of the Service.
+            Assert.Contains($"{service} (external)", string.Join("\n", result.Passes.SelectMany(p => p.Hops).Select(h => h.Decoded)), StringComparison.Ordinal);
             Assert.Equal(TraceVerdict.Forward, reply.Verdict);
             var back = reply.Passes.Last();
             Assert.Equal(lab.Cluster.Nodes.Single(n => n.Name == tracedNode).Uplink, back.OutPortName);
