@@ -37,11 +37,13 @@ public sealed class SaveAciSnapshotCommand : AciClusterCommandBase
     protected override void EndProcessing()
     {
         var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        if (Node?.FirstOrDefault(n => !AciTrace.Packets.InputValidation.IsValidKubernetesName(n, AciTrace.Packets.KubernetesNameKind.Node, out _)) is { } badNode)
+        foreach (var node in Node ?? [])
         {
-            AciTrace.Packets.InputValidation.IsValidKubernetesName(badNode, AciTrace.Packets.KubernetesNameKind.Node, out var reason);
-            Fail(new AciTraceException(ErrorIds.InvalidKubernetesName, AciErrorKind.InvalidArgument, $"-Node '{badNode}' {reason}", badNode), ErrorCategory.InvalidArgument, badNode);
-            return;
+            if (!AciTrace.Packets.InputValidation.IsValidKubernetesName(node, AciTrace.Packets.KubernetesNameKind.Node, out var reason))
+            {
+                Fail(new AciTraceException(ErrorIds.InvalidKubernetesName, AciErrorKind.InvalidArgument, $"-Node '{node}' {reason}", node), ErrorCategory.InvalidArgument, node);
+                return;
+            }
         }
 
         if (NoClobber && File.Exists(path))

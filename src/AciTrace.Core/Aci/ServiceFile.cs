@@ -24,6 +24,9 @@ public sealed class ServiceMapping
 /// </summary>
 public sealed class ServiceFile
 {
+    /// <summary>The uuid of a Service's external copy (its LoadBalancer entry from the uplink), as the host agent names it.</summary>
+    public static string ExternalUuid(string serviceUid) => serviceUid + "-external";
+
     public string Uuid { get; init; } = "";
     public string? DomainPolicySpace { get; init; }
     /// <summary>VRF name (<c>domain-name</c>).</summary>

@@ -95,9 +95,6 @@ public sealed record ServiceInfo(
     /// <summary>spec.externalIPs.</summary>
     public IReadOnlyList<IPAddress> ExternalIPs { get; init; } = [];
 
-    /// <summary>spec.externalTrafficPolicy (Cluster when not set).</summary>
-    public string ExternalTrafficPolicy { get; init; } = "Cluster";
-
     public static ServiceInfo FromJson(JsonElement svc)
     {
         var meta = svc.Prop("metadata");
@@ -127,7 +124,6 @@ public sealed record ServiceInfo(
         {
             LoadBalancerIngress = Addresses(svc.Prop("status").Prop("loadBalancer").Prop("ingress").Items().Select(i => i.Prop("ip").Str())),
             ExternalIPs = Addresses(spec.Prop("externalIPs").Items().Select(i => i.Str())),
-            ExternalTrafficPolicy = spec.Prop("externalTrafficPolicy").Str() ?? "Cluster",
         };
     }
 }

@@ -86,7 +86,7 @@ public static class NodeFactsScript
         if (key.StartsWith("service=", StringComparison.Ordinal))
         {
             var stem = "services/" + key["service=".Length..];
-            return path == stem + ".service" || path == stem + "-external.service";
+            return path == stem + ".service" || path == "services/" + AciTrace.Aci.ServiceFile.ExternalUuid(key["service=".Length..]) + ".service";
         }
         if (key == AllPodsKey) return path.StartsWith("endpoints/", StringComparison.Ordinal);
         if (key == AllFilesKey) return true;

@@ -76,6 +76,11 @@ internal sealed class ClusterDiscovery
         }
     }
 
+    /// <summary>The nodes that run ACI CNI system pods, by name.</summary>
+    public async Task<IReadOnlyList<string>> AciNodesAsync(CancellationToken ct) =>
+        (await SystemPodListAsync(ct).ConfigureAwait(false)).Pods.Select(p => p.NodeName).OfType<string>()
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
     public async Task<NodeSystemPods> SystemPodsAsync(string node, CancellationToken ct)
     {
         var (ns, pods) = await SystemPodListAsync(ct).ConfigureAwait(false);

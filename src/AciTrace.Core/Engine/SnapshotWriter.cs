@@ -34,7 +34,7 @@ internal static class SnapshotWriter
     public static async Task<AciSnapshot> WriteAsync(IKubeClient kube, ClusterDiscovery discovery, NodeFactsStore facts, SnapshotRequest request,
         Action<string> progress, CancellationToken ct)
     {
-        var (systemNamespace, systemPods) = await discovery.SystemPodListAsync(ct).ConfigureAwait(false);
+        var (systemNamespace, _) = await discovery.SystemPodListAsync(ct).ConfigureAwait(false);
         progress("Kubernetes objects");
         var warnings = new List<string>();
         var kubeLists = new Dictionary<KubeResource, JsonObject>();
@@ -43,7 +43,7 @@ internal static class SnapshotWriter
         foreach (var resource in OptionalKinds)
             kubeLists[resource] = await OptionalListAsync(kube, resource, kubeLists, warnings, ct).ConfigureAwait(false);
 
-        var aciNodes = systemPods.Select(p => p.NodeName).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var aciNodes = await discovery.AciNodesAsync(ct).ConfigureAwait(false);
         var nodes = request.Nodes ?? aciNodes;
         foreach (var node in nodes.Where(n => !aciNodes.Contains(n)))
         {
@@ -156,7 +156,7 @@ internal static class SnapshotWriter
         foreach (var (path, bytes) in agent.Files)
         {
             // What the agent's folders hold, by the names a reader accepts (folder/file, no other path).
-            if (path.Split('/') is [var folder, var file] && AgentFolders.Contains(folder) && file.Length > 0 && !file.StartsWith('.') && !file.Contains(':'))
+            if (SnapshotLayout.IsAgentFile(path))
                 entries[$"{SnapshotLayout.AgentDirectoryName}/{path}"] = bytes;
             else
                 warnings.Add($"{node}: the agent file {path} was left out: not a name a snapshot holds");
@@ -167,8 +167,6 @@ internal static class SnapshotWriter
             warnings.Add($"{node}: gbp_inspect printed no policy objects (exit {agent.PolicyExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}); offline traces there cannot name EPGs or contracts");
         return new NodeRecord(new SnapshotNode(node, flows, agent.Files.Count), entries, warnings);
     }
-
-    private static readonly string[] AgentFolders = ["endpoints", "services", "snats", "ids"];
 
     private static async Task<JsonObject> ListAsync(IKubeClient kube, KubeResource resource, CancellationToken ct)
     {

@@ -38,7 +38,7 @@ public sealed partial class TraceSession
             IReadOnlyList<ResolvedPod> localBackends;
             if (_r.Node is { } asked)
             {
-                var aciNodes = (await _s._discovery.SystemPodListAsync(_ct).ConfigureAwait(false)).Pods.Select(p => p.NodeName).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                var aciNodes = await _s._discovery.AciNodesAsync(_ct).ConfigureAwait(false);
                 if (!aciNodes.Contains(asked))
                     throw new AciTraceException(ErrorIds.NodeNotFound, AciErrorKind.ObjectNotFound,
                         $"No ACI CNI pods run on a node '{asked}', so nothing it receives can be traced. Nodes that run them: {string.Join(", ", aciNodes)}.", asked);
@@ -72,7 +72,7 @@ public sealed partial class TraceSession
             _s._facts.Prefetch(system, _ct);
             var files = await _s._facts.FilesAsync(system, [NodeFactsScript.ServiceKey(svc.Uid)], _ct).ConfigureAwait(false);
             foreach (var f in files) _files.Add(node, f);
-            var external = files.SelectMany(f => f.Services).FirstOrDefault(s => s.Uuid == svc.Uid + "-external");
+            var external = files.SelectMany(f => f.Services).FirstOrDefault(s => s.Uuid == ServiceFile.ExternalUuid(svc.Uid));
             var mapping = external is null ? null : MappingOf(external, wanted, entryPort);
             if (mapping is null || external!.ServiceMac is null || external.InterfaceVlan is null)
                 throw NoEntry(svc, node, external, localBackends.Count, entryText, system);
@@ -131,7 +131,7 @@ public sealed partial class TraceSession
                     "and the fabric's service graph sends the LoadBalancer IP only to those nodes.", svc.Key),
                 _ => new AciTraceException(ErrorIds.ExternalServiceFileNotFound, AciErrorKind.ObjectNotFound,
                     external is null
-                        ? $"The opflex agent on node '{node}' has no external copy of Service {svc.Key} ({svc.Uid}-external.service), though the node runs a backend: the host agent has not programmed it (see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host)."
+                        ? $"The opflex agent on node '{node}' has no external copy of Service {svc.Key} ({ServiceFile.ExternalUuid(svc.Uid)}.service), though the node runs a backend: the host agent has not programmed it (see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host)."
                         : $"The external copy of Service {svc.Key} on node '{node}' has no mapping for the {entryText}{lists}, or no service MAC or VLAN: the packet the fabric sends cannot be built (see kubectl logs -n {system.Namespace} {system.Host.Name} -c aci-containers-host).",
                     svc.Key),
             };

@@ -21,9 +21,11 @@ public static class ReadOnlyCommandPolicy
     /// <summary>Where the opflex agent keeps its state files.</summary>
     public const string AgentStateRoot = "/usr/local/var/lib/opflex-agent-ovs";
 
+    /// <summary>The agent folders a trace may read, by name (endpoint, Service, SNAT and id-map files).</summary>
+    public static IReadOnlyList<string> AgentStateFolders { get; } = ["endpoints", "services", "snats", "ids"];
+
     /// <summary>The readable agent folders (no trailing slash).</summary>
-    public static IReadOnlyList<string> AgentStateDirectories { get; } =
-        new[] { "endpoints", "services", "snats", "ids" }.Select(d => AgentStateRoot + "/" + d).ToArray();
+    public static IReadOnlyList<string> AgentStateDirectories { get; } = AgentStateFolders.Select(d => AgentStateRoot + "/" + d).ToArray();
 
     private static readonly HashSet<string> OpenFlowVersions = new(StringComparer.Ordinal)
     {

@@ -26,6 +26,15 @@ public static class SnapshotLayout
     /// <summary>Below a node directory: the recorded read-only answers of the node's OVS.</summary>
     public const string DatapathFolder = "datapath";
 
+    /// <summary>
+    /// Whether <paramref name="path"/> (below <see cref="AgentDirectoryName"/>) names an agent file a snapshot holds:
+    /// <c>folder/file</c> in a readable agent folder, no other path; the writer records only those, the reader accepts
+    /// only those.
+    /// </summary>
+    public static bool IsAgentFile(string path) =>
+        path.Split('/') is [var folder, var file] && ReadOnlyCommandPolicy.AgentStateFolders.Contains(folder)
+        && file.Length > 0 && !file.StartsWith('.') && !file.Contains(':');
+
     /// <summary>The bridges whose tables a snapshot records.</summary>
     public static IReadOnlyList<string> Bridges { get; } = [AciTrace.Aci.AciTables.DefaultAccessBridgeName, AciTrace.Aci.AciTables.DefaultIntegrationBridgeName];
 

@@ -58,7 +58,7 @@ internal sealed class NodeFiles(ResolvedCluster c, ResolvedNode node, SecurityGr
     /// </summary>
     public string ExternalServiceJson(ResolvedService s, IReadOnlyList<ExternalEntry> entries) => new ServiceFile
     {
-        Uuid = s.Uid + "-external",
+        Uuid = ServiceFile.ExternalUuid(s.Uid),
         DomainPolicySpace = c.Tenant,
         DomainName = c.Spec.Vrf,
         ServiceMode = "loadbalancer",

@@ -22,7 +22,7 @@ public sealed record ExternalEntry(ServiceBackends Mapping, IPAddress Address, I
     public int EntryPort => Mapping.Port.Port;
 
     /// <summary>The key of its conntrack mark in the service id map: the external copy's uuid, as the agent keys it.</summary>
-    public string IdKey => $"{Mapping.Service.Uid}-external";
+    public string IdKey => AciTrace.Aci.ServiceFile.ExternalUuid(Mapping.Service.Uid);
 }
 
 /// <summary>Generates one node the way opflex-agent (stitched mode) and the aci-containers host-agent program it.</summary>
@@ -143,7 +143,7 @@ public sealed class NodeGenerator
             Endpoints = _eps,
             EndpointFiles = local.ToDictionary(p => EndpointUuid(p) + ".ep", p => files.EndpointJson(p, _eps[p.Key], mappings, SnatOf(p))),
             ServiceFiles = _c.Services.ToDictionary(s => s.Uid + ".service", s => files.ServiceJson(s, mappings.Where(m => m.Service == s).ToList()))
-                .Concat(external.GroupBy(e => e.Mapping.Service).Select(g => KeyValuePair.Create(g.Key.Uid + "-external.service", files.ExternalServiceJson(g.Key, g.ToList()))))
+                .Concat(external.GroupBy(e => e.Mapping.Service).Select(g => KeyValuePair.Create(AciTrace.Aci.ServiceFile.ExternalUuid(g.Key.Uid) + ".service", files.ExternalServiceJson(g.Key, g.ToList()))))
                 .ToDictionary(),
             SnatFiles = snatFiles,
             PolicyDump = files.PolicyDump(),

@@ -20,7 +20,7 @@ public static class NodeStateWriter
     {
         var root = NodeRoot(stateDir, g.Name);
         var agent = Path.Combine(root, "opflex-agent-ovs");
-        foreach (var sub in new[] { "endpoints", "services", "snats", "ids" })
+        foreach (var sub in AciTrace.Kube.ReadOnlyCommandPolicy.AgentStateFolders)
         {
             var d = Path.Combine(agent, sub);
             if (Directory.Exists(d)) Directory.Delete(d, recursive: true);

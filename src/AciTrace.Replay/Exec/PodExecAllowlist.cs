@@ -37,7 +37,7 @@ public static partial class PodExecAllowlist
     public const string OpflexStateDir = AciTrace.Kube.ReadOnlyCommandPolicy.AgentStateRoot;
 
     /// <summary>Subdirectories of <see cref="OpflexStateDir"/> that may be read.</summary>
-    public static readonly IReadOnlyList<string> ReadableDirs = ["endpoints", "services", "snats", "ids"];
+    public static readonly IReadOnlyList<string> ReadableDirs = AciTrace.Kube.ReadOnlyCommandPolicy.AgentStateFolders;
 
     private static readonly string[] BinDirs = ["/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/"];
     private static readonly string[] OfctlVerbs = ["show", "dump-flows", "dump-groups", "dump-tlv-map", "dump-ports-desc", "dump-ports", "dump-tables"];

@@ -123,8 +123,6 @@ internal static class SnapshotArchive
         return manifest;
     }
 
-    private static readonly string[] AgentFolders = ["endpoints", "services", "snats", "ids"];
-
     /// <summary>
     /// Whether <paramref name="name"/> is an entry a snapshot has: a Kubernetes list, or below a node the manifest
     /// names its recorded OVS answers, its policy objects or its agent files (the folders the tracer reads).
@@ -140,7 +138,7 @@ internal static class SnapshotArchive
             [SnapshotLayout.PolicyDumpFileName] => true,
             [SnapshotLayout.DatapathFolder, var file] => file == SnapshotLayout.PortsFileName
                 || SnapshotLayout.DumpVerbs.Any(v => SnapshotLayout.Bridges.Any(b => SnapshotLayout.DumpFileName(v, b) == file)),
-            [SnapshotLayout.AgentDirectoryName, var folder, var file] => AgentFolders.Contains(folder) && file.Length > 0 && !file.StartsWith('.'),
+            [SnapshotLayout.AgentDirectoryName, var folder, var file] => SnapshotLayout.IsAgentFile(folder + "/" + file),
             _ => false,
         };
     }

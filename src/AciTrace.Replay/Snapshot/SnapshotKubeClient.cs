@@ -246,10 +246,10 @@ public sealed class SnapshotKubeClient : IKubeClient, IAsyncDisposable
             .Where(p => p.Prop("metadata").Prop("namespace").Str() == ns && p.Prop("metadata").Prop("name").Str() == pod)
             .Select(p => (JsonElement?)p).FirstOrDefault()
             ?? throw KubectlErrors.Map(1, $"Error from server (NotFound): pods \"{pod}\" not found", "", context, Via);
-        var role = item.Prop("metadata").Prop("labels").StringMap().GetValueOrDefault("name") switch
+        var role = ("name=" + item.Prop("metadata").Prop("labels").StringMap().GetValueOrDefault("name")) switch
         {
-            "aci-containers-openvswitch" => PodExecAllowlist.OpenVswitchRole,
-            "aci-containers-host" => PodExecAllowlist.HostRole,
+            ClusterDiscovery.OvsPodLabel => PodExecAllowlist.OpenVswitchRole,
+            ClusterDiscovery.HostPodLabel => PodExecAllowlist.HostRole,
             _ => throw new AciTraceException(ErrorIds.CommandNotAllowed, AciErrorKind.InvalidOperation,
                 $"A snapshot runs commands in the ACI CNI system pods only, not in {ns}/{pod}.", pod),
         };
@@ -260,7 +260,7 @@ public sealed class SnapshotKubeClient : IKubeClient, IAsyncDisposable
                 $"The snapshot {_file} does not hold node '{node}' (it holds {string.Join(", ", _manifest.Nodes.Select(n => n.Name))}); take it again without -Node, or with -Node {node}.",
                 node);
         }
-        var containerName = container ?? (role == PodExecAllowlist.OpenVswitchRole ? "aci-containers-openvswitch" : "opflex-agent");
+        var containerName = container ?? (role == PodExecAllowlist.OpenVswitchRole ? ClusterDiscovery.OvsContainer : ClusterDiscovery.AgentContainer);
         if (role == PodExecAllowlist.OpenVswitchRole && Recorded(node, argv) is { } answer)
             return PodExecResult.FromText(0, answer, "");
         if (role == PodExecAllowlist.OpenVswitchRole) await DatapathAsync(node, ct).ConfigureAwait(false);

@@ -17,30 +17,13 @@ public sealed class InboundServiceFlowTests(ITestOutputHelper output)
 {
     private static readonly IPAddress Client = IPAddress.Parse("203.0.113.7");
 
-    /// <summary>The demo lab plus a LoadBalancer Service with its only backend on node-a, and one of the database, whose NetworkPolicy admits the shop namespace only.</summary>
-    private static AciTrace.Lab.Spec.ResolvedCluster WithMoreServices()
-    {
-        var spec = AciTrace.Lab.Spec.SpecResolver.LoadFile(LabTestSupport.Sample("demo-cluster.yaml")).Spec;
-        spec.Services.Add(new AciTrace.Lab.Spec.ServiceSpec
-        {
-            Namespace = "jobs", Name = "job-lb", Type = "LoadBalancer", LoadBalancerIp = "172.28.100.40", Selector = new() { ["app"] = "job" },
-            Ports = [new AciTrace.Lab.Spec.ServicePortSpec { Port = 8000 }],
-        });
-        spec.Services.Add(new AciTrace.Lab.Spec.ServiceSpec
-        {
-            Namespace = "data", Name = "db-public", Type = "LoadBalancer", LoadBalancerIp = "172.28.100.20", Selector = new() { ["app"] = "db" },
-            Ports = [new AciTrace.Lab.Spec.ServicePortSpec { Port = 5432 }],
-        });
-        return AciTrace.Lab.Spec.SpecResolver.Resolve(spec);
-    }
-
     [Theory]
     [InlineData("shop/web-public", 80, TraceVerdict.Deliver)]
     [InlineData("jobs/job-lb", 8000, TraceVerdict.Deliver)]
     [InlineData("data/db-public", 5432, TraceVerdict.Drop)]
     public async Task TheLoadBalancerIpIsTracedOnEveryReceivingNodeToWhatTheGroundTruthSays(string key, int port, TraceVerdict expected)
     {
-        var cluster = WithMoreServices();
+        var cluster = LabTestSupport.WithOutsideServices();
         using var dir = LabTestSupport.NewStateDir();
         await using var lab = await LabCluster.StartAsync(cluster, dir.Path);
         var service = cluster.Services.Single(s => s.Key == key);
@@ -59,7 +42,7 @@ public sealed class InboundServiceFlowTests(ITestOutputHelper output)
     [Fact]
     public void OnlyNodesWithALocalBackendGetTheExternalCopyAndTheServiceGraphSendsToThemOnly()
     {
-        var cluster = WithMoreServices();
+        var cluster = LabTestSupport.WithOutsideServices();
         var jobs = cluster.Services.Single(s => s.Key == "jobs/job-lb");
         var files = NodeGenerator.GenerateAll(cluster).ToDictionary(g => g.Name, g => g.ServiceFiles.Keys.ToList());
         Assert.Contains(jobs.Uid + "-external.service", files["node-a"]);

@@ -21,25 +21,8 @@ public sealed class InboundLabFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var spec = SpecResolver.LoadFile(LabTestSupport.Sample("demo-cluster.yaml")).Spec;
-        spec.Services.Add(new ServiceSpec
-        {
-            Namespace = "jobs", Name = "job-lb", Type = "LoadBalancer", LoadBalancerIp = "172.28.100.40", ExternalTrafficPolicy = "Local",
-            Selector = new() { ["app"] = "job" }, Ports = [new ServicePortSpec { Port = 8000, NodePort = 30800 }],
-        });
-        spec.Services.Add(new ServiceSpec
-        {
-            Namespace = "data", Name = "db-public", Type = "LoadBalancer", LoadBalancerIp = "172.28.100.20", Selector = new() { ["app"] = "db" },
-            Ports = [new ServicePortSpec { Port = 5432 }],
-        });
-        // Its only endpoint uses the host network of node-b: no external flows lead to it.
-        spec.Services.Add(new ServiceSpec
-        {
-            Namespace = "kube-system", Name = "exporter-public", Type = "LoadBalancer", LoadBalancerIp = "172.28.100.30",
-            Selector = new() { ["app"] = "node-exporter" }, Ports = [new ServicePortSpec { Port = 9100 }],
-        });
         _state = Directory.CreateTempSubdirectory("acitrace-inbound-").FullName;
-        Env = await LabEnvironment.StartAsync(SpecResolver.Resolve(spec), _state);
+        Env = await LabEnvironment.StartAsync(LabTestSupport.WithOutsideServices(), _state);
         Truth = new GroundTruthEngine(Env.Resolved);
     }
 
